@@ -1,0 +1,46 @@
+/**
+ * What crosses the HTTP -> FHIR seam (DESIGN.md §5). Nothing here knows Fastify.
+ * Spec: https://hl7.org/fhir/R4/http.html
+ */
+import type { OperationOutcome, Resource } from '@medplum/fhirtypes';
+
+export interface Principal {
+  id: string;
+  kind: 'anonymous' | 'user' | 'system';
+}
+
+export interface RequestContext {
+  requestId: string;
+  principal?: Principal;
+  scopes: string[];
+  /** Service base URL without a trailing slash, e.g. http://localhost:8080/fhir */
+  baseUrl: string;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+
+export interface FhirRequest {
+  method: HttpMethod;
+  /** Path segments below the base, e.g. ['Patient', '123', '_history', '2'] */
+  path: string[];
+  /** Query parameters; repeated keys kept in order */
+  query: URLSearchParams;
+  /** Lower-cased header names */
+  headers: Record<string, string | undefined>;
+  /** Parsed JSON body (resource, Parameters, JSON Patch array) */
+  body?: unknown;
+  /** Content type of the body without parameters, e.g. application/json-patch+json */
+  contentType?: string;
+  context: RequestContext;
+}
+
+export interface FhirResponse {
+  status: number;
+  /** A resource to serialise (OperationOutcome, Bundle, CapabilityStatement...) */
+  resource?: Resource;
+  /** Already-serialised JSON of a stored resource: served byte for byte */
+  raw?: string;
+  /** Lower-cased header names: etag, last-modified, location, content-location */
+  headers?: Record<string, string>;
+  outcome?: OperationOutcome;
+}
