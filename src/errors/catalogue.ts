@@ -167,6 +167,10 @@ export const CATALOGUE = {
     status: 400, issueType: 'not-found', v2: '204', apprec: null,
     message: (e) => `Conditional reference '${d(e.reference)}' matches no resource`,
   },
+  FHIR_CONDITIONAL_ID_CONFLICT: {
+    status: 412, issueType: 'conflict', v2: '205', apprec: null,
+    message: (e) => `No resource matches '${d(e.detail)}', but ${d(e.type)}/${d(e.id)} exists: a conditional update will not overwrite a resource its condition did not match`,
+  },
   FHIR_FORMAT_UNSUPPORTED: {
     status: 400, issueType: 'not-supported', v2: '200', apprec: null,
     message: (e) => `_format '${d(e.detail)}' is not supported`,

@@ -26,6 +26,13 @@ export class FhirError extends Error {
     this.issues = issues && issues.length > 0 ? issues : [issueOf(code, details)];
   }
 
+  /** An error made of several issues (validation): the first issue decides the code and the status. */
+  static fromIssues(issues: ErrorIssue[]): FhirError {
+    const e = new FhirError(issues[0].code, {}, issues);
+    e.message = issues[0].message;
+    return e;
+  }
+
   get status(): number {
     return CATALOGUE[this.code].status;
   }

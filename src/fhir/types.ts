@@ -32,6 +32,14 @@ export interface FhirRequest {
   /** Content type of the body without parameters, e.g. application/json-patch+json */
   contentType?: string;
   context: RequestContext;
+  /** Set only by the server itself (transaction processing), never from a client header */
+  internal?: InternalState;
+}
+
+export interface InternalState {
+  /** "Type/id" of resources the enclosing transaction writes; they count as existing reference targets */
+  pendingTargets?: ReadonlySet<string>;
+  inTransaction?: boolean;
 }
 
 export interface FhirResponse {

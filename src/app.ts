@@ -1,0 +1,71 @@
+/**
+ * buildApp(options): the Fastify instance with every plugin registered; it never listens (server.ts does).
+ * Tests call buildApp({ store: { kind: 'memory' } }) and use inject() (DESIGN.md house rule 11).
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { withDefaults, type HelsebroOptions } from './config/options.ts';
+import { FhirRouter } from './fhir/router.ts';
+import { ResourceValidator } from './fhir/validation/index.ts';
+import { registerContentTypes } from './http/plugins/content-types.ts';
+import { registerErrorHandling } from './http/plugins/errors.ts';
+import { redactUrl } from './http/redact.ts';
+import { registerFhirRoutes } from './http/routes/fhir.ts';
+import { createRepository } from './store/index.ts';
+import type { Repository } from './store/repository.ts';
+
+export interface BuildOptions extends Partial<HelsebroOptions> {
+  /** Use this repository instead of opening one from `store` (tests) */
+  repository?: Repository;
+  /** pino logger options or false; defaults to a logger at options.logLevel */
+  logger?: boolean | object;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    repo: Repository;
+    fhir: FhirRouter;
+  }
+}
+
+export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const { repository, logger, ...rest } = opts;
+  const options = withDefaults(rest);
+  const repo = repository ?? (await createRepository(options.store));
+  const app = Fastify({
+    bodyLimit: options.bodyLimit,
+    logger: logger === false ? false : {
+      level: options.logLevel,
+      // The request URL is logged with its query values redacted; bodies are never logged.
+      serializers: {
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }),
+      },
+      ...(typeof logger === 'object' ? logger : {}),
+    },
+    // A client's X-Request-Id is kept when it is a valid FHIR id (it becomes OperationOutcome.id).
+    genReqId: (req) => {
+      const h = req.headers['x-request-id'];
+      return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const router = new FhirRouter(repo, {
+    validator: new ResourceValidator({ level: options.validation }),
+    options,
+  });
+  app.decorate('repo', repo);
+  app.decorate('fhir', router);
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', String(req.id));
+  });
+  app.addHook('onClose', async () => {
+    await repo.close();
+  });
+  registerContentTypes(app);
+  registerErrorHandling(app);
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  registerFhirRoutes(app, router, options.baseUrl);
+  return app;
+}

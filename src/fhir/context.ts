@@ -1,0 +1,37 @@
+/**
+ * What an interaction handler is given. Handlers receive the repository to use (the store, or a transaction's
+ * repository when re-entered from a transaction Bundle) and never open storage themselves.
+ */
+import type { HelsebroOptions } from '../config/options.ts';
+import type { Repository } from '../store/repository.ts';
+import type { FhirRequest, FhirResponse } from './types.ts';
+
+export interface ReferenceSite {
+  reference: string;
+  expression: string;
+}
+
+/** The structure check every write goes through (src/fhir/validation). */
+export interface WriteValidator {
+  assertValid(resource: unknown): ReferenceSite[];
+}
+
+export interface RouterDeps {
+  validator: WriteValidator;
+  options: HelsebroOptions;
+}
+
+export interface RouteParams {
+  type?: string;
+  id?: string;
+  versionId?: string;
+}
+
+export interface Env {
+  repo: Repository;
+  deps: RouterDeps;
+  /** Re-entry point for batch and transaction entries */
+  handle: (req: FhirRequest, repo: Repository) => Promise<FhirResponse>;
+}
+
+export type Handler = (env: Env, req: FhirRequest, params: RouteParams) => Promise<FhirResponse>;

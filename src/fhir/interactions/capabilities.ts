@@ -1,0 +1,69 @@
+/**
+ * /metadata: the CapabilityStatement, generated from the route table (routes.ts), the supported search
+ * parameters (search/parse.ts) and the server options, so it can never claim what the code does not do.
+ * https://hl7.org/fhir/R4/capabilitystatement.html , https://hl7.org/fhir/R4/http.html#capabilities
+ */
+import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import { SUPPORTED_SEARCH_PARAMS } from '../../search/parse.ts';
+import { IDENTIFIER_TYPES, R4_RESOURCE_TYPES } from '../r4-resource-types.ts';
+import { ROUTES, type SystemInteraction, type TypeInteraction } from '../routes.ts';
+import type { Handler } from '../context.ts';
+import type { HelsebroOptions } from '../../config/options.ts';
+
+export const SOFTWARE_VERSION = '0.1.0';
+const cache = new Map<string, string>();
+
+export const capabilities: Handler = async (env, req) => {
+  const key = `${req.context.baseUrl}|${env.deps.options.referentialIntegrity}`;
+  let raw = cache.get(key);
+  if (!raw) {
+    raw = JSON.stringify(buildCapabilityStatement(req.context.baseUrl, env.deps.options));
+    cache.set(key, raw);
+  }
+  return { status: 200, raw };
+};
+
+export function buildCapabilityStatement(baseUrl: string, options: HelsebroOptions): CapabilityStatement {
+  const typeCodes = [...new Set(ROUTES.flatMap((r) => (r.interaction?.level === 'type' ? [r.interaction.code] : [])))] as TypeInteraction[];
+  const systemCodes = [...new Set(ROUTES.flatMap((r) => (r.interaction?.level === 'system' ? [r.interaction.code] : [])))] as SystemInteraction[];
+  const cond = new Set(ROUTES.map((r) => r.conditional).filter(Boolean));
+  const resources = R4_RESOURCE_TYPES.map((type): CapabilityStatementRestResource => ({
+    type: type as CapabilityStatementRestResource['type'],
+    profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
+    interaction: typeCodes.map((code) => ({ code })),
+    versioning: 'versioned-update',
+    readHistory: typeCodes.includes('vread'),
+    updateCreate: true,
+    conditionalCreate: cond.has('create'),
+    conditionalRead: cond.has('read') ? 'full-support' : 'not-supported',
+    conditionalUpdate: cond.has('update'),
+    conditionalDelete: cond.has('delete') ? 'single' : 'not-supported',
+    referencePolicy: options.referentialIntegrity === 'enforce' ? ['literal', 'local', 'enforced'] : ['literal', 'local'],
+    searchParam: SUPPORTED_SEARCH_PARAMS.filter((p) => p.name !== 'identifier' || IDENTIFIER_TYPES.has(type)).map((p) => ({
+      name: p.name,
+      definition: p.name.startsWith('_') ? `http://hl7.org/fhir/SearchParameter/Resource${p.name.replace('_', '-')}` : `http://hl7.org/fhir/SearchParameter/${type}-identifier`,
+      type: p.type,
+      documentation: p.documentation,
+    })),
+  }));
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: '2026-11-23',
+    publisher: 'Helsebro',
+    kind: 'instance',
+    software: { name: 'Helsebro', version: SOFTWARE_VERSION },
+    implementation: { description: 'Helsebro FHIR R4 server', url: baseUrl },
+    fhirVersion: '4.0.1',
+    format: ['application/fhir+json', 'json'],
+    patchFormat: ['application/json-patch+json', 'application/fhir+json'],
+    rest: [
+      {
+        mode: 'server',
+        documentation: `Validation on write: ${options.validation}. Referential integrity: ${options.referentialIntegrity}.`,
+        resource: resources,
+        interaction: systemCodes.map((code) => ({ code })),
+      },
+    ],
+  };
+}

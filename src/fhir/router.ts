@@ -1,0 +1,64 @@
+/**
+ * FhirRouter: FhirRequest -> FhirResponse over a Repository (DESIGN.md §1). No HTTP framework here: the
+ * HTTP plugin builds the request and writes the response; batch and transaction entries re-enter `handle`
+ * with the same shape. Path grammar: https://hl7.org/fhir/R4/http.html#general
+ */
+import { FhirError } from '../errors/fhir-error.ts';
+import { ID_PATTERN } from '../store/serialise.ts';
+import type { Repository } from '../store/repository.ts';
+import type { Env, RouteParams, RouterDeps } from './context.ts';
+import { R4_RESOURCE_TYPE_SET } from './r4-resource-types.ts';
+import { findHandler, methodsFor, type Shape } from './routes.ts';
+import type { FhirRequest, FhirResponse } from './types.ts';
+
+export class FhirRouter {
+  readonly deps: RouterDeps;
+  readonly repo: Repository;
+
+  constructor(repo: Repository, deps: RouterDeps) {
+    this.repo = repo;
+    this.deps = deps;
+  }
+
+  /** Handles one request against `repo` (the store, or a transaction's repository). */
+  handle = async (req: FhirRequest, repo: Repository = this.repo): Promise<FhirResponse> => {
+    const { shape, params } = matchPath(req.path);
+    const handler = findHandler(req.method, shape);
+    if (!handler) {
+      const allowed = methodsFor(shape);
+      if (allowed.length === 0) throw new FhirError('FHIR_ROUTE_NOT_FOUND', { detail: `${req.method} /${req.path.join('/')}` });
+      throw new FhirError('FHIR_METHOD_NOT_ALLOWED', { detail: `${req.method} on /${req.path.join('/')} (allowed: ${allowed.join(', ')})` });
+    }
+    const env: Env = { repo, deps: this.deps, handle: this.handle };
+    return handler(env, req, params);
+  };
+}
+
+export function matchPath(path: string[]): { shape: Shape; params: RouteParams } {
+  const n = path.length;
+  if (n === 0) return { shape: 'system', params: {} };
+  const [first, second, third, fourth] = path;
+  if (n === 1 && first === 'metadata') return { shape: 'metadata', params: {} };
+  if (n === 1 && first === '_history') return { shape: 'system-history', params: {} };
+  if (first.startsWith('$') || second?.startsWith('$') || third?.startsWith('$')) {
+    throw new FhirError('FHIR_OPERATION_UNKNOWN', { detail: path.find((s) => s.startsWith('$')) });
+  }
+  if (!R4_RESOURCE_TYPE_SET.has(first)) {
+    if (/^[A-Z][A-Za-z]+$/.test(first)) throw new FhirError('FHIR_UNKNOWN_TYPE', { type: first });
+    throw new FhirError('FHIR_ROUTE_NOT_FOUND', { detail: `/${path.join('/')}` });
+  }
+  const type = first;
+  if (n === 1) return { shape: 'type', params: { type } };
+  if (n === 2 && second === '_search') return { shape: 'type-search', params: { type } };
+  if (n === 2 && second === '_history') return { shape: 'type-history', params: { type } };
+  if (!ID_PATTERN.test(second)) throw new FhirError('FHIR_ID_INVALID', { id: second });
+  if (n === 2) return { shape: 'instance', params: { type, id: second } };
+  if (third === '_history') {
+    if (n === 3) return { shape: 'instance-history', params: { type, id: second } };
+    if (n === 4) {
+      if (!ID_PATTERN.test(fourth)) throw new FhirError('FHIR_ID_INVALID', { id: fourth });
+      return { shape: 'version', params: { type, id: second, versionId: fourth } };
+    }
+  }
+  throw new FhirError('FHIR_ROUTE_NOT_FOUND', { detail: `/${path.join('/')}` });
+}

@@ -1,0 +1,46 @@
+/**
+ * The server entry point: options from the environment -> buildApp -> listen. The only place that listens.
+ * Environment: HELSEBRO_PORT (8080), HELSEBRO_HOST (0.0.0.0), HELSEBRO_STORE (sqlite|memory),
+ * HELSEBRO_DB (data/helsebro.db), HELSEBRO_SYNCHRONOUS (FULL|NORMAL), HELSEBRO_VALIDATION (schema|full),
+ * HELSEBRO_REFERENTIAL_INTEGRITY (enforce|lenient), HELSEBRO_BASE_URL, HELSEBRO_LOG_LEVEL (info).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { buildApp } from './app.ts';
+import { DEFAULT_OPTIONS, type HelsebroOptions, type StoreOptions } from './config/options.ts';
+
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<HelsebroOptions> {
+  const store: StoreOptions = env.HELSEBRO_STORE === 'memory'
+    ? { kind: 'memory' }
+    : { kind: 'sqlite', file: env.HELSEBRO_DB ?? 'data/helsebro.db', synchronous: env.HELSEBRO_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL' };
+  const out: Partial<HelsebroOptions> = { store };
+  if (env.HELSEBRO_VALIDATION === 'schema' || env.HELSEBRO_VALIDATION === 'full') out.validation = env.HELSEBRO_VALIDATION;
+  if (env.HELSEBRO_REFERENTIAL_INTEGRITY === 'enforce' || env.HELSEBRO_REFERENTIAL_INTEGRITY === 'lenient') out.referentialIntegrity = env.HELSEBRO_REFERENTIAL_INTEGRITY;
+  if (env.HELSEBRO_BASE_URL) out.baseUrl = env.HELSEBRO_BASE_URL.replace(/\/$/, '');
+  if (env.HELSEBRO_LOG_LEVEL) out.logLevel = env.HELSEBRO_LOG_LEVEL;
+  if (env.HELSEBRO_BODY_LIMIT) out.bodyLimit = Number(env.HELSEBRO_BODY_LIMIT);
+  return out;
+}
+
+export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const options = optionsFromEnv(env);
+  if (options.store?.kind === 'sqlite' && options.store.file !== ':memory:') mkdirSync(dirname(options.store.file), { recursive: true });
+  const app = await buildApp(options);
+  const port = Number(env.HELSEBRO_PORT ?? 8080);
+  const host = env.HELSEBRO_HOST ?? '0.0.0.0';
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      app.log.info({ signal }, 'shutting down');
+      app.close().then(() => process.exit(0), () => process.exit(1));
+    });
+  }
+  await app.listen({ port, host });
+  app.log.info({ store: options.store?.kind ?? DEFAULT_OPTIONS.store.kind, validation: options.validation ?? DEFAULT_OPTIONS.validation }, 'Helsebro FHIR R4 server ready');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  serve().catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
