@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { buildApp } from './app.ts';
+import { ResourceValidator } from './fhir/validation/index.ts';
 import { DEFAULT_OPTIONS, type HelsebroOptions, type StoreOptions } from './config/options.ts';
 
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<HelsebroOptions> {
@@ -26,6 +27,9 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   const options = optionsFromEnv(env);
   if (options.store?.kind === 'sqlite' && options.store.file !== ':memory:') mkdirSync(dirname(options.store.file), { recursive: true });
   const app = await buildApp(options);
+  // Pay the one-off schema compile and definition indexing before the first request, not during it.
+  const warm = ResourceValidator.warmUp(['Patient', 'Observation', 'Encounter', 'Bundle'], options.validation ?? DEFAULT_OPTIONS.validation);
+  app.log.info({ ...warm }, 'validator warmed up');
   const port = Number(env.HELSEBRO_PORT ?? 8080);
   const host = env.HELSEBRO_HOST ?? '0.0.0.0';
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

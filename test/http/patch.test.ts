@@ -79,3 +79,16 @@ t.test('FHIRPath Patch errors: a path matching several elements, an unsupported 
   t.equal(fn.statusCode, 400);
   t.equal(errorCode(fn), 'FHIR_PATCH_INVALID');
 });
+
+t.test('concurrent patches without If-Match are all applied: none overwrites another unseen', async (t) => {
+  for (const store of [{ kind: 'memory' as const }, { kind: 'sqlite' as const, file: ':memory:' }]) {
+    const app = await makeApp(t, { store });
+    const id = (await call(app, { method: 'POST', url: '/fhir/Patient', body: patient() })).json().id;
+    const given = ['Per', 'Pål', 'Espen', 'Kari'];
+    const results = await Promise.all(given.map((g) => call(app, { method: 'PATCH', url: `/fhir/Patient/${id}`, headers: JSON_PATCH, body: [{ op: 'add', path: '/name/0/given/-', value: g }] })));
+    t.same(results.map((r) => r.statusCode), [200, 200, 200, 200], store.kind);
+    const final = (await call(app, { url: `/fhir/Patient/${id}` })).json();
+    t.same([...final.name[0].given].sort(), ['Espen', 'Kari', 'Per', 'Pål', 'Åse'].sort(), `${store.kind}: every given name is there`);
+    t.equal(final.meta.versionId, '5');
+  }
+});

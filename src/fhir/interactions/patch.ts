@@ -1,8 +1,8 @@
 /**
  * patch with JSON Patch (RFC 6902, application/json-patch+json) and conditional patch.
  * https://hl7.org/fhir/R4/http.html#patch
- * The read, the patch, the checks and the write run in one repository transaction, so a concurrent update
- * cannot slip in between; If-Match is honoured. The patched resource passes the same write path as update.
+ * The write carries the version that was read as its precondition, so a concurrent update can never be
+ * overwritten unseen; If-Match is honoured. The patched resource passes the same write path as update.
  */
 import type { Resource } from '@medplum/fhirtypes';
 import jsonpatch from 'fast-json-patch';
@@ -16,8 +16,21 @@ import type { Env, Handler } from '../context.ts';
 import type { FhirRequest, FhirResponse } from '../types.ts';
 import type { Repository } from '../../store/repository.ts';
 
+/** Attempts before a patch without If-Match gives up on concurrent writers (each retry re-reads). */
+const PATCH_ATTEMPTS = 5;
+
 export const patch: Handler = async (env, req, p) => {
-  return env.repo.withTransaction((tx) => patchOne(env, tx, req, p.type!, p.id!));
+  // Optimistic: read, patch, and write with the version read as the precondition, so the write joins the
+  // store's group commit instead of holding the writer. A client that sent If-Match gets its 412; one that
+  // did not is retried on a fresh read when another writer got there first.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await patchOne(env, env.repo, req, p.type!, p.id!);
+    } catch (e) {
+      const retry = e instanceof FhirError && e.code === 'FHIR_PRECONDITION_FAILED' && req.headers['if-match'] === undefined && attempt < PATCH_ATTEMPTS;
+      if (!retry) throw e;
+    }
+  }
 };
 
 export const conditionalPatch: Handler = async (env, req, p) => {
@@ -29,8 +42,8 @@ export const conditionalPatch: Handler = async (env, req, p) => {
   });
 };
 
-async function patchOne(env: Env, tx: Repository, req: FhirRequest, type: string, id: string): Promise<FhirResponse> {
-  const current = await tx.read(type, id);
+async function patchOne(env: Env, repo: Repository, req: FhirRequest, type: string, id: string): Promise<FhirResponse> {
+  const current = await repo.read(type, id);
   const ifMatch = req.headers['if-match'];
   const expected = ifMatch === undefined ? current.versionId : parseETag(ifMatch, 'If-Match');
   const doc = JSON.parse(current.raw) as Resource;
@@ -38,8 +51,8 @@ async function patchOne(env: Env, tx: Repository, req: FhirRequest, type: string
   const body = requireResourceBody(patched, type);
   if (body.id !== id) throw new FhirError('FHIR_ID_MISMATCH', { id, actual: body.id, expression: `${type}.id` });
   const refs = validateStructure(env, body);
-  await checkReferences(env, tx, req, refs);
-  const s = await tx.update(body, { ifMatch: expected, upsert: false });
+  await checkReferences(env, repo, req, refs);
+  const s = await repo.update(body, { ifMatch: expected, upsert: false });
   return writeResponse(s, 200, req, `Patched ${type}/${id}`);
 }
 

@@ -18,10 +18,11 @@ export const update: Handler = async (env, req, p) => {
   if (body.id === undefined) throw new FhirError('FHIR_ID_MISSING', { expression: `${type}.id` });
   if (body.id !== p.id) throw new FhirError('FHIR_ID_MISMATCH', { id: p.id, actual: body.id, expression: `${type}.id` });
   const refs = validateStructure(env, body);
-  return env.repo.withTransaction(async (tx) => {
-    await checkReferences(env, tx, req, refs);
-    return put(tx, req, body);
-  });
+  // No transaction of its own: the write joins the store's group commit. The reference check reads the
+  // committed state just before; a target deleted in between is the same race any store without foreign
+  // keys has, and If-Match still guards the version being replaced.
+  await checkReferences(env, env.repo, req, refs);
+  return put(env.repo, req, body);
 };
 
 export const conditionalUpdate: Handler = async (env, req, p) => {

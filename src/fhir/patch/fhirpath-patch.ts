@@ -11,7 +11,7 @@
 import { evalFhirPath, tryGetDataType } from '@medplum/core';
 import type { Parameters, ParametersParameter } from '@medplum/fhirtypes';
 import { FhirError } from '../../errors/fhir-error.ts';
-import { ensureR4Indexed } from '../r4-definitions.ts';
+import { ensureDefinitionsIndexed } from '../validation/structure-definitions.ts';
 
 type Json = Record<string, unknown>;
 /** A located element: its parent container, the key in it, and (for arrays) the index */
@@ -22,7 +22,7 @@ export function isFhirPathPatch(body: unknown): body is Parameters {
 }
 
 export function applyFhirPathPatch(doc: Json, params: Parameters): Json {
-  ensureR4Indexed();
+  ensureDefinitionsIndexed();
   const ops = params.parameter ?? [];
   if (ops.length === 0) throw invalid('the Parameters resource has no operation');
   ops.forEach((op, i) => {
