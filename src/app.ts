@@ -57,8 +57,10 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   });
   app.decorate('repo', repo);
   app.decorate('fhir', router);
-  app.addHook('onSend', async (req, reply) => {
+  // Callback style: an async hook would add a promise turn to every request.
+  app.addHook('onRequest', (req, reply, done) => {
     reply.header('x-request-id', String(req.id));
+    done();
   });
   app.addHook('onClose', async () => {
     await repo.close();

@@ -9,15 +9,16 @@ import { informational } from './outcome.ts';
 import type { FhirRequest, FhirResponse } from './types.ts';
 
 export function readResponse(s: StoredResource, req: FhirRequest): FhirResponse {
-  return { status: 200, raw: s.raw, headers: versionHeaders(s, req.context.baseUrl, false) };
+  return { status: 200, raw: s.raw, headers: versionHeaders(s, req.context.baseUrl, false), lastUpdated: s.lastUpdated };
 }
 
 export function writeResponse(s: StoredResource, status: 200 | 201, req: FhirRequest, text: string): FhirResponse {
   const headers = versionHeaders(s, req.context.baseUrl, true);
+  const lastUpdated = s.lastUpdated;
   const prefer = parsePrefer(req.headers.prefer).return ?? 'representation';
-  if (prefer === 'minimal') return { status, headers };
+  if (prefer === 'minimal') return { status, headers, lastUpdated };
   if (prefer === 'OperationOutcome') {
-    return { status, headers, resource: informational(text, req.context.requestId) };
+    return { status, headers, lastUpdated, resource: informational(text, req.context.requestId) };
   }
-  return { status, headers, raw: s.raw };
+  return { status, headers, lastUpdated, raw: s.raw };
 }

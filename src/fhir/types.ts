@@ -51,4 +51,6 @@ export interface FhirResponse {
   /** Lower-cased header names: etag, last-modified, location, content-location */
   headers?: Record<string, string>;
   outcome?: OperationOutcome;
+  /** meta.lastUpdated of the version answered, with milliseconds (the HTTP Last-Modified has whole seconds) */
+  lastUpdated?: string;
 }

@@ -30,6 +30,8 @@ t.test('a transaction creates every entry and rewrites urn:uuid references to th
   t.equal(enc.subject.reference, `Patient/${pat.id}`, 'entry order of the response follows the request');
   t.equal(enc.serviceProvider.reference, `Organization/${org.id}`);
   t.equal(out.entry[1].response.location, `http://test/fhir/Patient/${pat.id}/_history/1`);
+  t.equal(out.entry[1].response.etag, 'W/"1"');
+  t.equal(out.entry[1].response.lastModified, pat.meta.lastUpdated, 'lastModified keeps the milliseconds of meta.lastUpdated');
   const stored = (await call(app, { url: `/fhir/Encounter/${enc.id}` })).json();
   t.equal(stored.subject.reference, `Patient/${pat.id}`);
 });

@@ -92,7 +92,7 @@ export function responseEntry(res: FhirResponse, fullUrl?: string): RawEntry {
   const response: Record<string, unknown> = { status: statusLine(res.status) };
   if (h.location) response.location = h.location;
   if (h.etag) response.etag = h.etag;
-  if (h['last-modified']) response.lastModified = new Date(h['last-modified']).toISOString();
+  if (res.lastUpdated) response.lastModified = res.lastUpdated;
   const entry: RawEntry = { response };
   if (fullUrl) entry.fullUrl = fullUrl;
   if (res.raw) entry.raw = res.raw;

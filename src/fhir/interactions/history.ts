@@ -1,8 +1,8 @@
 /**
  * history-instance, history-type and history-system, with _since, _at and _count; paged newest first.
  * https://hl7.org/fhir/R4/http.html#history
- * Paging is pinned: the first page fixes `_until` (the newest lastUpdated it may show), so versions written
- * while a client pages do not shift the following pages.
+ * Paging is pinned: the first page's newest entry fixes `_until` for the links, so versions written while a
+ * client pages do not shift the following pages.
  */
 import { FhirError } from '../../errors/fhir-error.ts';
 import { parseDateRange } from '../../search/date.ts';
@@ -30,8 +30,12 @@ export const history: Handler = async (env, req, p) => {
   const offset = intParam(q, '_offset') ?? 0;
   const since = instantParam(q, '_since');
   const at = instantParam(q, '_at');
-  const until = instantParam(q, '_until') ?? new Date().toISOString();
-  const page = await env.repo.history(scope, { count, offset, since, at, until });
+  // The first page is not bounded; its newest entry pins the following pages, so versions written while
+  // a client pages do not shift them. (The store's clock may run ahead of the wall clock under load, so
+  // "now" would be the wrong pin.)
+  const pinned = instantParam(q, '_until');
+  const page = await env.repo.history(scope, { count, offset, since, at, until: pinned });
+  const until = pinned ?? page.entries[0]?.lastUpdated;
 
   const base = req.context.baseUrl;
   const selfPath = [base, p.type, p.id, '_history'].filter(Boolean).join('/');
@@ -39,7 +43,7 @@ export const history: Handler = async (env, req, p) => {
     const u = new URLSearchParams();
     if (since) u.set('_since', since);
     if (at) u.set('_at', at);
-    u.set('_until', until);
+    if (until) u.set('_until', until);
     u.set('_count', String(count));
     u.set('_offset', String(o));
     return `${selfPath}?${u.toString()}`;

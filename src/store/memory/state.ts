@@ -1,0 +1,103 @@
+/**
+ * The memory store's data: every version of every resource in Maps, plus a log in write order for type and
+ * system history. Versions are only ever appended, so an undo journal of "what was appended" is enough to
+ * roll a transaction back: undo pops in reverse order.
+ *
+ * Visibility matches the SQLite store's WAL snapshots: a version written inside an open transaction is
+ * `pending` and invisible to readers outside it until COMMIT clears the flag. Writers are serialised
+ * (one transaction at a time), so pending versions are always the newest of their resource and of the log.
+ * https://hl7.org/fhir/R4/http.html#history (versions are kept), https://hl7.org/fhir/R4/http.html#transaction
+ */
+import type { Resource } from '@medplum/fhirtypes';
+import { tokenRows } from '../../search/index-values.ts';
+import type { TokenRow } from '../../search/plan.ts';
+import { MonotonicClock } from '../clock.ts';
+import type { StoredResource } from '../repository.ts';
+import { serialiseVersion } from '../serialise.ts';
+import type { Head } from '../sql/version-rules.ts';
+import { Mutex } from './mutex.ts';
+
+export interface Version {
+  readonly s: StoredResource;
+  /** Token index rows of this version (empty for a tombstone) */
+  readonly tokens: readonly TokenRow[];
+  pending: boolean;
+}
+
+interface Appended {
+  list: Version[];
+  version: Version;
+}
+
+/** An open transaction: what it appended, in order */
+export interface TxLog {
+  journal: Appended[];
+  ended: boolean;
+}
+
+export class MemoryState {
+  /** type -> id -> versions, oldest first */
+  readonly byType = new Map<string, Map<string, Version[]>>();
+  /** every version in write (= lastUpdated) order */
+  readonly log: Version[] = [];
+  readonly clock: MonotonicClock;
+  readonly mutex = new Mutex();
+
+  constructor(now?: () => number) {
+    this.clock = new MonotonicClock(now);
+  }
+
+  versions(type: string, id: string): Version[] | undefined {
+    return this.byType.get(type)?.get(id);
+  }
+
+  /** The newest version a reader may see: with `tx` its own pending writes, without only committed ones */
+  current(list: Version[] | undefined, tx: TxLog | undefined): Version | undefined {
+    if (!list) return undefined;
+    for (let i = list.length - 1; i >= 0; i--) if (tx || !list[i].pending) return list[i];
+    return undefined;
+  }
+
+  head(type: string, id: string, tx: TxLog | undefined): Head | undefined {
+    const v = this.current(this.versions(type, id), tx);
+    return v && { version: Number(v.s.versionId), deleted: v.s.deleted };
+  }
+
+  append(type: string, id: string, version: number, resource: Resource | undefined, tx: TxLog | undefined): StoredResource {
+    const versionId = String(version);
+    const lastUpdated = this.clock.next();
+    const s: StoredResource = {
+      resourceType: type,
+      id,
+      versionId,
+      lastUpdated,
+      deleted: resource === undefined,
+      raw: resource === undefined ? '' : serialiseVersion(resource, id, versionId, lastUpdated),
+    };
+    let ids = this.byType.get(type);
+    if (!ids) this.byType.set(type, (ids = new Map()));
+    let list = ids.get(id);
+    if (!list) ids.set(id, (list = []));
+    const v: Version = { s, tokens: resource === undefined ? [] : tokenRows(resource), pending: tx !== undefined };
+    list.push(v);
+    this.log.push(v);
+    tx?.journal.push({ list, version: v });
+    return s;
+  }
+
+  commit(tx: TxLog): void {
+    for (const a of tx.journal) a.version.pending = false;
+    tx.journal.length = 0;
+  }
+
+  /** Pops everything the transaction appended after `mark` (0: the whole transaction) */
+  undo(tx: TxLog, mark: number): void {
+    while (tx.journal.length > mark) {
+      const { list, version } = tx.journal.pop()!;
+      if (list.at(-1) !== version || this.log.at(-1) !== version) throw new Error('memory store undo journal out of order');
+      list.pop();
+      this.log.pop();
+      if (list.length === 0) this.byType.get(version.s.resourceType)!.delete(version.s.id);
+    }
+  }
+}

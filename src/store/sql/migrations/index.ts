@@ -1,0 +1,48 @@
+/**
+ * Versioned schema migrations, applied in order at open and recorded in `schema_migrations` (a table
+ * rather than SQLite's PRAGMA user_version, so PostgreSQL runs the same code). Each migration runs in one
+ * write transaction with its bookkeeping row: a crash mid-migration leaves the previous schema intact.
+ * Migrations are append-only: never edit one that has shipped; add the next number.
+ */
+import { col, exec } from '../builder.ts';
+import type { Connection } from '../dialect.ts';
+import { initial } from './001-initial.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  /** Plain DDL strings in the portable subset (no values, so no builder needed) */
+  statements: string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [initial];
+
+/** Applies every pending migration; returns the versions applied now */
+export async function migrate(conn: Connection, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+  await conn.query(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    [],
+  );
+  const { rows } = await exec(conn, { kind: 'select', from: 'schema_migrations', columns: [col(undefined, 'version')] });
+  const done = new Set(rows.map((r) => Number(r.version)));
+  const applied: number[] = [];
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(m.version)) continue;
+    await conn.query(conn.dialect.beginWrite(), []);
+    try {
+      for (const ddl of m.statements) await conn.query(ddl, []);
+      await exec(conn, {
+        kind: 'insert',
+        table: 'schema_migrations',
+        columns: ['version', 'name', 'applied_at'],
+        rows: [[m.version, m.name, new Date().toISOString()]],
+      });
+      await conn.query('COMMIT', []);
+    } catch (e) {
+      await conn.query('ROLLBACK', []);
+      throw e;
+    }
+    applied.push(m.version);
+  }
+  return applied;
+}

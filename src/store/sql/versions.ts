@@ -1,0 +1,87 @@
+/**
+ * Version semantics of the Repository contract (../repository.ts) over the connection seam, shared by every
+ * SQL store. These functions are not transactions themselves: the store runs each write inside its own
+ * transaction or savepoint and holds the write lock (writers are serialised), so "read the head, then write
+ * head + 1" cannot race. The (type, id, version) primary key is the last guard against a duplicate version.
+ *
+ * Spec: https://hl7.org/fhir/R4/http.html#read , #vread , #create , #update , #delete ,
+ * https://hl7.org/fhir/R4/http.html#concurrency (If-Match / versionId)
+ */
+import type { Resource } from '@medplum/fhirtypes';
+import { FhirError } from '../../errors/fhir-error.ts';
+import type { MonotonicClock } from '../clock.ts';
+import type { CreateOptions, DeleteOptions, StoredResource, UpdateOptions, UpdateResult } from '../repository.ts';
+import { newId, serialiseVersion } from '../serialise.ts';
+import { exec, type Statement } from './builder.ts';
+import type { Connection } from './dialect.ts';
+import { INDEX_TABLES } from './indexes/registry.ts';
+import { checkCreate, checkDelete, checkId, checkUpdate, type Head } from './version-rules.ts';
+import { insertVersion, readCurrent, readHead, readVersion, toStored, upsertHead } from './statements.ts';
+
+export interface WriteEnv {
+  conn: Connection;
+  clock: MonotonicClock;
+}
+
+const VERSION_ID = /^[1-9][0-9]{0,15}$/;
+
+export async function readOne(conn: Connection, type: string, id: string): Promise<StoredResource> {
+  const row = (await exec(conn, readCurrent(type, id))).rows[0];
+  if (!row) throw new FhirError('FHIR_NOT_FOUND', { type, id });
+  const s = toStored(row);
+  if (s.deleted) throw new FhirError('FHIR_GONE', { type, id, versionId: s.versionId });
+  return s;
+}
+
+export async function vreadOne(conn: Connection, type: string, id: string, versionId: string): Promise<StoredResource> {
+  const row = VERSION_ID.test(versionId) ? (await exec(conn, readVersion(type, id, Number(versionId)))).rows[0] : undefined;
+  if (row) return toStored(row);
+  if (!(await headOf(conn, type, id))) throw new FhirError('FHIR_NOT_FOUND', { type, id });
+  throw new FhirError('FHIR_VERSION_NOT_FOUND', { type, id, versionId });
+}
+
+async function headOf(conn: Connection, type: string, id: string): Promise<Head | undefined> {
+  const row = (await exec(conn, readHead(type, id))).rows[0];
+  return row ? { version: Number(row.version), deleted: Number(row.deleted) === 1 } : undefined;
+}
+
+export async function createOne(env: WriteEnv, resource: Resource, opts: CreateOptions = {}): Promise<StoredResource> {
+  const type = resource.resourceType;
+  if (opts.id === undefined) return writeVersion(env, type, newId(), 1, resource);
+  const id = checkId(type, opts.id);
+  checkCreate(type, id, await headOf(env.conn, type, id));
+  return writeVersion(env, type, id, 1, resource);
+}
+
+export async function updateOne(env: WriteEnv, resource: Resource, opts: UpdateOptions = {}): Promise<UpdateResult> {
+  const type = resource.resourceType;
+  const id = checkId(type, resource.id);
+  const head = await headOf(env.conn, type, id);
+  checkUpdate(type, id, head, opts);
+  const s = await writeVersion(env, type, id, (head?.version ?? 0) + 1, resource);
+  return { ...s, created: !head || head.deleted };
+}
+
+export async function deleteOne(env: WriteEnv, type: string, id: string, opts: DeleteOptions = {}): Promise<StoredResource | undefined> {
+  const head = await headOf(env.conn, type, id);
+  if (!checkDelete(type, id, head, opts.ifMatch)) return undefined;
+  return writeVersion(env, type, id, head!.version + 1, undefined);
+}
+
+/** Appends the version, moves the head, rewrites the index rows: the caller's transaction makes it atomic */
+async function writeVersion(env: WriteEnv, type: string, id: string, version: number, resource: Resource | undefined): Promise<StoredResource> {
+  const versionId = String(version);
+  const lastUpdated = env.clock.next();
+  const s: StoredResource = {
+    resourceType: type,
+    id,
+    versionId,
+    lastUpdated,
+    deleted: resource === undefined,
+    raw: resource === undefined ? '' : serialiseVersion(resource, id, versionId, lastUpdated),
+  };
+  const statements: Statement[] = [insertVersion(s), upsertHead(s)];
+  for (const ix of INDEX_TABLES) statements.push(...ix.write(type, id, resource === undefined ? [] : ix.rows(resource)));
+  for (const st of statements) await exec(env.conn, st);
+  return s;
+}

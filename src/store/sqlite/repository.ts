@@ -1,0 +1,202 @@
+/**
+ * The default store: one SQLite file in WAL mode (DESIGN.md §4, `npm start` needs no server).
+ *
+ * Two connections, because WAL gives each reader the last committed snapshot: the READER serves read,
+ * vread, search and history outside transactions, so a read never sees another caller's uncommitted
+ * transaction and never waits for a writer; the WRITER is owned by the write queue (./write-queue.ts:
+ * group commit for single writes, exclusive BEGIN IMMEDIATE for withTransaction).
+ * https://sqlite.org/wal.html , https://sqlite.org/isolation.html
+ *
+ * Durability (https://sqlite.org/pragma.html#pragma_synchronous): FULL (default) fsyncs the WAL at every
+ * COMMIT, so an answered write survives a power cut; NORMAL fsyncs only at checkpoints, so an answered
+ * write survives a crash of this process but the last commits can be lost (never corrupted) when the
+ * machine loses power. ':memory:' is a throw-away WAL file on tmpfs with synchronous=OFF, deleted at
+ * close: two connections cannot share a true in-memory database without shared-cache mode, whose table
+ * locks would make readers fail instead of reading a snapshot.
+ *
+ * Reads are the hot path: one cached prepared statement on a primary key, behind an LRU of current
+ * versions that only ever holds committed data (filled from the reader, replaced or dropped after COMMIT).
+ * One process per file: the LRU is not told about another process's writes.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Resource } from '@medplum/fhirtypes';
+import { FhirError } from '../../errors/fhir-error.ts';
+import type { SearchPlan } from '../../search/plan.ts';
+import { MonotonicClock } from '../clock.ts';
+import type {
+  CreateOptions, DeleteOptions, HistoryOptions, HistoryPage, HistoryScope, Repository, SearchPage, StoredResource,
+  UpdateOptions, UpdateResult,
+} from '../repository.ts';
+import { bind, call, col, exec, render, slot, type Query } from '../sql/builder.ts';
+import { sqliteDialect } from '../sql/dialect.ts';
+import { runHistory } from '../sql/history.ts';
+import { migrate } from '../sql/migrations/index.ts';
+import { runSearch } from '../sql/search.ts';
+import { readCurrent, toStored } from '../sql/statements.ts';
+import { createOne, deleteOne, updateOne, vreadOne } from '../sql/versions.ts';
+import { SqliteConnection } from './connection.ts';
+import { Lru } from './lru.ts';
+import { SqliteTransaction, type SqliteWriteEnv } from './transaction.ts';
+import { WriteQueue } from './write-queue.ts';
+
+export interface SqliteStoreOptions {
+  /** A path, or ':memory:' for a throw-away store */
+  file: string;
+  synchronous?: 'FULL' | 'NORMAL';
+  /** Read cache size in entries (0 turns it off) */
+  cacheEntries?: number;
+  /** Wall clock for lastUpdated (tests) */
+  now?: () => number;
+}
+
+const READ: Query = render(readCurrent(slot(0), slot(1)), sqliteDialect);
+
+interface TxMark {
+  active: boolean;
+}
+
+export class SqliteRepository implements Repository {
+  readonly kind = 'sqlite';
+  readonly #writer: SqliteConnection;
+  readonly #reader: SqliteConnection;
+  readonly #queue: WriteQueue;
+  readonly #lru: Lru;
+  readonly #env: SqliteWriteEnv;
+  readonly #readStmt: ReturnType<SqliteConnection['prepare']>;
+  readonly #inTx = new AsyncLocalStorage<TxMark>();
+  readonly #tempDir: string | undefined;
+  #closed = false;
+
+  private constructor(writer: SqliteConnection, reader: SqliteConnection, clock: MonotonicClock, cacheEntries: number, tempDir: string | undefined) {
+    this.#writer = writer;
+    this.#reader = reader;
+    this.#queue = new WriteQueue(writer);
+    this.#lru = new Lru(cacheEntries);
+    this.#env = { conn: writer, clock };
+    this.#readStmt = reader.prepare(READ.sql);
+    this.#tempDir = tempDir;
+  }
+
+  static async open(opts: SqliteStoreOptions): Promise<SqliteRepository> {
+    const ephemeral = opts.file === ':memory:' || opts.file === '';
+    let tempDir: string | undefined;
+    let file = opts.file;
+    if (ephemeral) {
+      tempDir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'helsebro-'));
+      file = join(tempDir, 'store.db');
+    } else {
+      mkdirSync(dirname(file), { recursive: true });
+    }
+    const writer = new SqliteConnection(file, { readonly: false, synchronous: ephemeral ? 'OFF' : (opts.synchronous ?? 'FULL') });
+    try {
+      await migrate(writer);
+      // lastUpdated must stay strictly increasing across restarts, even if the wall clock went back.
+      const clock = new MonotonicClock(opts.now);
+      const max = (await exec(writer, { kind: 'select', from: 'resource', columns: [{ expr: call('MAX', [col(undefined, 'last_updated')]), as: 'm' }] })).rows[0]?.m;
+      if (typeof max === 'string') clock.next(max);
+      const reader = new SqliteConnection(file, { readonly: true, synchronous: 'OFF' });
+      return new SqliteRepository(writer, reader, clock, opts.cacheEntries ?? 10_000, tempDir);
+    } catch (e) {
+      writer.close();
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  async read(resourceType: string, id: string): Promise<StoredResource> {
+    const key = `${resourceType}/${id}`;
+    let s = this.#lru.get(key);
+    if (s === undefined) {
+      const row = this.#readStmt.get(...bind(READ, [resourceType, id]));
+      if (row === undefined) throw new FhirError('FHIR_NOT_FOUND', { type: resourceType, id });
+      s = toStored(row);
+      this.#lru.set(key, s);
+    }
+    if (s.deleted) throw new FhirError('FHIR_GONE', { type: resourceType, id, versionId: s.versionId });
+    return s;
+  }
+
+  vread(resourceType: string, id: string, versionId: string): Promise<StoredResource> {
+    return vreadOne(this.#reader, resourceType, id, versionId);
+  }
+
+  async create(resource: Resource, opts?: CreateOptions): Promise<StoredResource> {
+    this.#notInsideTransaction();
+    return this.#queue.single(() => createOne(this.#env, resource, opts), (s) => this.#cache(s));
+  }
+
+  async update(resource: Resource, opts?: UpdateOptions): Promise<UpdateResult> {
+    this.#notInsideTransaction();
+    return this.#queue.single(() => updateOne(this.#env, resource, opts), (s) => this.#cache(s));
+  }
+
+  async delete(resourceType: string, id: string, opts?: DeleteOptions): Promise<StoredResource | undefined> {
+    this.#notInsideTransaction();
+    return this.#queue.single(() => deleteOne(this.#env, resourceType, id, opts), (s) => s && this.#cache(s));
+  }
+
+  history(scope: HistoryScope, opts: HistoryOptions): Promise<HistoryPage> {
+    return runHistory(this.#reader, scope, opts);
+  }
+
+  search(plan: SearchPlan): Promise<SearchPage> {
+    return runSearch(this.#reader, plan);
+  }
+
+  async withTransaction<T>(fn: (tx: Repository) => Promise<T>): Promise<T> {
+    this.#notInsideTransaction();
+    let tx: SqliteTransaction | undefined;
+    return this.#queue.exclusive(
+      async () => {
+        tx = new SqliteTransaction(this.#env);
+        const mark: TxMark = { active: true };
+        try {
+          return await this.#inTx.run(mark, () => fn(tx!));
+        } finally {
+          mark.active = false;
+          tx.end();
+        }
+      },
+      () => {
+        for (const key of tx!.touched) this.#lru.delete(key);
+      },
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue.idle();
+    this.#lru.clear();
+    this.#reader.close();
+    this.#writer.run('PRAGMA optimize');
+    this.#writer.close();
+    if (this.#tempDir) rmSync(this.#tempDir, { recursive: true, force: true });
+  }
+
+  /** For tests and the bench: what the store is actually running with */
+  diagnostics(): { commits: number; synchronous: number; journalMode: unknown; cached: number } {
+    return {
+      commits: this.#queue.commits,
+      synchronous: Number(this.#writer.pragma('synchronous')),
+      journalMode: this.#writer.pragma('journal_mode'),
+      cached: this.#lru.size,
+    };
+  }
+
+  /** After COMMIT only: the committed version is the current one (a tombstone is cached too: read says 410) */
+  #cache(s: StoredResource): void {
+    const { resourceType, id, versionId, lastUpdated, deleted, raw } = s; // a copy: the LRU freezes what it holds
+    this.#lru.set(`${resourceType}/${id}`, { resourceType, id, versionId, lastUpdated, deleted, raw });
+  }
+
+  /** A write on this repository from inside its own withTransaction would wait for itself forever */
+  #notInsideTransaction(): void {
+    if (this.#inTx.getStore()?.active) {
+      throw new Error('write or withTransaction on the store inside its own withTransaction: use the tx repository passed to fn');
+    }
+  }
+}

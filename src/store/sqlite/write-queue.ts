@@ -1,0 +1,156 @@
+/**
+ * The one writer: every write of a SQLite store passes through this queue (DESIGN.md §5, "group commit").
+ *
+ * Why: with synchronous=FULL each COMMIT is an fsync of the WAL, which costs milliseconds on most disks
+ * and blocks the event loop (better-sqlite3 is synchronous). Single writes that are waiting are therefore
+ * run together in one BEGIN IMMEDIATE..COMMIT, each inside its own SAVEPOINT, so a write that fails (412,
+ * constraint) rolls back alone and rejects only its own caller, and the batch pays one fsync. Every caller
+ * is answered after the COMMIT of its batch, so a resolved create is durable at the configured level.
+ * While a COMMIT blocks, new requests pile up in the socket buffers; the queue yields to the event loop
+ * (setImmediate) before each batch so they have been parsed and queued, and join the next batch.
+ *
+ * A transaction (withTransaction) takes the writer exclusively: BEGIN IMMEDIATE, await fn, COMMIT or
+ * ROLLBACK. Jobs are taken strictly in arrival order, so writers are serialised and none starves.
+ * https://sqlite.org/lang_transaction.html , https://sqlite.org/lang_savepoint.html
+ */
+import type { SqliteConnection } from './connection.ts';
+
+interface Job {
+  exclusive: boolean;
+  run: () => Promise<unknown>;
+  /** Called synchronously right after COMMIT, before any other code runs (cache maintenance) */
+  committed: (result: unknown) => void;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+export class WriteQueue {
+  readonly #conn: SqliteConnection;
+  readonly #maxBatch: number;
+  readonly #jobs: Job[] = [];
+  #running: Promise<void> | undefined;
+  /** Batches and transactions committed (tests use it to see that group commit happens) */
+  commits = 0;
+
+  constructor(conn: SqliteConnection, maxBatch = 500) {
+    this.#conn = conn;
+    this.#maxBatch = maxBatch;
+  }
+
+  /** A single write, group-committed with its neighbours */
+  single<T>(run: () => Promise<T>, committed: (r: T) => void = () => {}): Promise<T> {
+    return this.#push(false, run, committed as (r: unknown) => void);
+  }
+
+  /** A transaction: run holds the writer alone between BEGIN IMMEDIATE and COMMIT */
+  exclusive<T>(run: () => Promise<T>, committed: () => void = () => {}): Promise<T> {
+    return this.#push(true, run, committed);
+  }
+
+  /** Resolves when every queued job has been answered */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  #push<T>(exclusive: boolean, run: () => Promise<T>, committed: (r: unknown) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#jobs.push({ exclusive, run, committed, resolve: resolve as (v: unknown) => void, reject });
+      this.#running ??= this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#jobs.length > 0) {
+        await new Promise<void>((r) => setImmediate(r));
+        const head = this.#jobs[0];
+        if (head.exclusive) {
+          this.#jobs.shift();
+          await this.#runExclusive(head);
+        } else {
+          let n = 0;
+          while (n < this.#jobs.length && n < this.#maxBatch && !this.#jobs[n].exclusive) n++;
+          await this.#runBatch(this.#jobs.splice(0, n));
+        }
+      }
+    } finally {
+      this.#running = undefined;
+    }
+  }
+
+  async #runExclusive(job: Job): Promise<void> {
+    const c = this.#conn;
+    let value: unknown;
+    try {
+      c.run(c.dialect.beginWrite());
+      value = await job.run();
+      c.run('COMMIT');
+    } catch (e) {
+      if (c.inTransaction) c.run('ROLLBACK');
+      job.reject(e);
+      return;
+    }
+    this.commits++;
+    this.#afterCommit(job, value);
+    job.resolve(value);
+  }
+
+  async #runBatch(batch: Job[]): Promise<void> {
+    const c = this.#conn;
+    const outcomes: Outcome[] = [];
+    try {
+      c.run(c.dialect.beginWrite());
+    } catch (e) {
+      for (const j of batch) j.reject(e);
+      return;
+    }
+    for (let i = 0; i < batch.length; i++) {
+      c.run('SAVEPOINT w');
+      try {
+        const value = await batch[i].run();
+        c.run('RELEASE w');
+        outcomes.push({ ok: true, value });
+      } catch (error) {
+        if (!c.inTransaction) {
+          // The engine rolled the whole transaction back (SQLITE_FULL, IOERR...): the writes before this
+          // one are lost with it. Their callers get this error; the jobs not yet run go back to the queue.
+          this.#jobs.unshift(...batch.slice(i + 1));
+          for (let k = 0; k < outcomes.length; k++) batch[k].reject(error);
+          batch[i].reject(error);
+          return;
+        }
+        c.run('ROLLBACK TO w');
+        c.run('RELEASE w');
+        outcomes.push({ ok: false, error });
+      }
+    }
+    try {
+      c.run('COMMIT');
+    } catch (e) {
+      if (c.inTransaction) c.run('ROLLBACK');
+      batch.forEach((j, k) => j.reject(outcomes[k].ok ? e : (outcomes[k] as { error: unknown }).error));
+      return;
+    }
+    this.commits++;
+    batch.forEach((j, k) => {
+      const o = outcomes[k];
+      if (o.ok) {
+        this.#afterCommit(j, o.value);
+        j.resolve(o.value);
+      } else {
+        j.reject(o.error);
+      }
+    });
+  }
+
+  /** Cache maintenance must never leave a committed caller unanswered */
+  #afterCommit(job: Job, value: unknown): void {
+    try {
+      job.committed(value);
+    } catch (e) {
+      process.emitWarning(e instanceof Error ? e : String(e), 'HelsebroStoreWarning');
+    }
+  }
+}

@@ -1,0 +1,115 @@
+// The Repository contract against the SQLite store, ':memory:' and a file (DESIGN.md house rule 2), plus
+// what only a file store can show: reopening keeps data and keeps lastUpdated monotonic.
+// https://sqlite.org/wal.html , https://sqlite.org/pragma.html#pragma_synchronous
+import t from 'tap';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteRepository } from '../../src/store/sqlite/repository.ts';
+import { createRepository } from '../../src/store/index.ts';
+import { runRepositoryContract } from './repository.contract.ts';
+import { FNR, patient, plan, withIdentifier } from './contract-helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'helsebro-contract-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const tempFile = () => join(dir, `store-${++n}.db`);
+
+runRepositoryContract(t, 'sqlite :memory:', () => SqliteRepository.open({ file: ':memory:' }));
+runRepositoryContract(t, 'sqlite file', () => SqliteRepository.open({ file: tempFile(), synchronous: 'NORMAL' }));
+
+t.test('sqlite file: a reopened store keeps every version and its index rows', async (t) => {
+  const file = tempFile();
+  const first = await SqliteRepository.open({ file });
+  const a = await first.create(withIdentifier(FNR, 'persist'));
+  await first.update(withIdentifier(FNR, 'persist', { id: a.id, active: true }));
+  await first.delete('Patient', (await first.create(patient())).id);
+  await first.close();
+  const again = await SqliteRepository.open({ file });
+  t.teardown(() => again.close());
+  t.equal((await again.read('Patient', a.id)).versionId, '2');
+  t.equal((await again.vread('Patient', a.id, '1')).id, a.id);
+  t.equal((await again.history({}, { count: 10 })).total, 4);
+  const found = await again.search(plan('Patient', { filters: [{ kind: 'token', param: 'identifier', values: [{ system: FNR, code: 'persist' }] }] }));
+  t.same(found.entries.map((e) => e.id), [a.id]);
+});
+
+t.test('sqlite file: lastUpdated stays strictly increasing across a reopen even when the wall clock went back (datatypes.html#instant)', async (t) => {
+  const file = tempFile();
+  const future = Date.parse('2031-06-01T12:00:00.000Z');
+  const first = await SqliteRepository.open({ file, now: () => future });
+  const before = await first.create(patient());
+  t.equal(before.lastUpdated, '2031-06-01T12:00:00.000Z');
+  await first.close();
+  const again = await SqliteRepository.open({ file, now: () => future - 3_600_000 });
+  t.teardown(() => again.close());
+  const after = await again.create(patient());
+  t.ok(after.lastUpdated > before.lastUpdated, `${after.lastUpdated} > ${before.lastUpdated}`);
+  const h = await again.history({}, { count: 10, since: before.lastUpdated });
+  t.same(h.entries.map((e) => e.id), [after.id], '_since the old write finds exactly the new one');
+});
+
+t.test('sqlite file: migrations are recorded once and not re-run on reopen', async (t) => {
+  const file = tempFile();
+  await (await SqliteRepository.open({ file })).close();
+  await (await SqliteRepository.open({ file })).close();
+  const db = new Database(file, { readonly: true });
+  t.teardown(() => db.close());
+  const rows = db.prepare('SELECT version, name FROM schema_migrations').all() as { version: number }[];
+  t.same(rows.map((r) => r.version), [1]);
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  t.same(tables, ['idx_token', 'resource', 'resource_current', 'schema_migrations']);
+});
+
+t.test('sqlite: WAL, and synchronous as configured (FULL default, NORMAL on request, OFF only for :memory:)', async (t) => {
+  const full = await SqliteRepository.open({ file: tempFile() });
+  const normal = await SqliteRepository.open({ file: tempFile(), synchronous: 'NORMAL' });
+  const mem = await SqliteRepository.open({ file: ':memory:' });
+  t.teardown(async () => {
+    await full.close();
+    await normal.close();
+    await mem.close();
+  });
+  t.match(full.diagnostics(), { synchronous: 2, journalMode: 'wal' });
+  t.match(normal.diagnostics(), { synchronous: 1, journalMode: 'wal' });
+  t.match(mem.diagnostics(), { synchronous: 0, journalMode: 'wal' });
+});
+
+t.test('sqlite: waiting single writes are group-committed: fewer COMMITs than writes, each caller answered', async (t) => {
+  const repo = await SqliteRepository.open({ file: tempFile() });
+  t.teardown(() => repo.close());
+  const before = repo.diagnostics().commits;
+  const made = await Promise.all(Array.from({ length: 50 }, () => repo.create(patient())));
+  const commits = repo.diagnostics().commits - before;
+  t.equal(new Set(made.map((m) => m.id)).size, 50);
+  t.ok(commits < 10, `50 creates in ${commits} commit(s)`);
+  t.equal((await repo.history({}, { count: 1 })).total, 50);
+});
+
+t.test('sqlite: a 412 inside a group-committed batch is undone alone; the batch still commits once for its neighbours', async (t) => {
+  const repo = await SqliteRepository.open({ file: tempFile() });
+  t.teardown(() => repo.close());
+  await repo.update(patient({ id: 'batch-target' }));
+  const before = repo.diagnostics().commits;
+  const settled = await Promise.allSettled([
+    repo.create(patient()),
+    repo.update(patient({ id: 'batch-target', active: true }), { ifMatch: '7' }),
+    repo.update(patient({ id: 'batch-target', active: false }), { ifMatch: '1' }),
+    repo.create(patient()),
+  ]);
+  t.same(settled.map((s) => s.status), ['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+  t.equal(repo.diagnostics().commits - before, 1, 'one COMMIT for the four');
+  t.equal((await repo.read('Patient', 'batch-target')).versionId, '2');
+});
+
+t.test('sqlite :memory: is a throw-away file removed at close', async (t) => {
+  const shm = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+  const before = new Set(readdirSync(shm).filter((f) => f.startsWith('helsebro-')));
+  const repo = await createRepository({ kind: 'sqlite', file: ':memory:' });
+  const made = readdirSync(shm).filter((f) => f.startsWith('helsebro-') && !before.has(f));
+  t.equal(made.length, 1, 'one private directory while open');
+  t.equal(repo.kind, 'sqlite');
+  await repo.close();
+  t.notOk(existsSync(join(shm, made[0])), 'gone after close');
+});

@@ -1,0 +1,66 @@
+// Index tables speak one protocol (DESIGN.md house rule 5): rows from a resource, statements that rewrite
+// them, WHERE for a filter, ORDER BY for a sort. https://hl7.org/fhir/R4/search.html#token , #prefix
+import t from 'tap';
+import { render } from '../../../src/store/sql/builder.ts';
+import { sqliteDialect } from '../../../src/store/sql/dialect.ts';
+import { HeadColumns } from '../../../src/store/sql/indexes/head-columns.ts';
+import { TokenIndex } from '../../../src/store/sql/indexes/token.ts';
+import type { Filter } from '../../../src/search/plan.ts';
+
+const ctx = { head: 'c', resourceType: 'Patient' };
+const whereOf = (ix: { where: (f: Filter, c: typeof ctx) => unknown }, f: Filter) =>
+  render({ kind: 'select', from: 'resource_current', as: 'c', columns: [], where: ix.where(f, ctx) as never }, sqliteDialect);
+
+t.test('idx_token: rows are the identifier system|value pairs of the resource', async (t) => {
+  const ix = new TokenIndex();
+  const rows = ix.rows({ resourceType: 'Patient', identifier: [{ system: 'urn:a', value: '1' }, { value: '2' }, { system: 'urn:b' }] } as never);
+  t.same(rows, [{ param: 'identifier', system: 'urn:a', code: '1' }, { param: 'identifier', system: null, code: '2' }], 'an identifier without a value gives no row');
+  const [del, ins] = ix.write('Patient', 'p1', rows).map((s) => render(s, sqliteDialect));
+  t.equal(del.sql, 'DELETE FROM idx_token WHERE (type = ? AND id = ?)');
+  t.same(del.values, ['Patient', 'p1']);
+  t.equal(ins.sql, 'INSERT INTO idx_token (type, id, param, system, code) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)');
+  t.equal(ix.write('Patient', 'p1', []).length, 1, 'a tombstone only deletes');
+});
+
+t.test('idx_token: each token form becomes its condition, values OR-ed, in an uncorrelated IN subquery', async (t) => {
+  const ix = new TokenIndex();
+  const f: Filter = { kind: 'token', param: 'identifier', values: [{ code: 'c1' }, { system: 's', code: 'c2' }, { system: '', code: 'c3' }, { system: 's' }] };
+  t.ok(ix.serves(f));
+  t.notOk(ix.serves({ kind: 'token', param: 'code', values: [] }), 'only the params it was built for');
+  const q = whereOf(ix, f);
+  t.match(q.sql, 'c.id IN (SELECT t.id FROM idx_token t WHERE (t.type = ? AND t.param = ? AND (t.code = ? OR (t.system = ? AND t.code = ?) OR (t.system IS NULL AND t.code = ?) OR t.system = ?)))');
+  t.same(q.values, ['Patient', 'identifier', 'c1', 's', 'c2', 'c3', 's']);
+  const any = whereOf(ix, { kind: 'token', param: 'identifier', values: [{}] });
+  t.match(any.sql, 'WHERE c.id IN (SELECT t.id FROM idx_token t WHERE (t.type = ? AND t.param = ?))', 'a value with neither part matches any row of the param');
+});
+
+t.test('idx_token: a sort by a token orders by its smallest code', async (t) => {
+  const ix = new TokenIndex(['identifier']);
+  t.ok(ix.sorts({ param: 'identifier' as never, descending: false }));
+  const o = ix.orderBy({ param: 'identifier' as never, descending: true }, ctx);
+  t.equal(o.descending, true);
+  t.match(render({ kind: 'select', from: 'resource_current', as: 'c', columns: [o.expr] }, sqliteDialect).sql, 'SELECT MIN(ts.code) FROM idx_token ts');
+});
+
+t.test('head columns: _id is an IN list; _lastUpdated prefixes follow the [low, high) table of search.html#prefix', async (t) => {
+  const ix = new HeadColumns();
+  t.match(whereOf(ix, { kind: 'id', values: ['a', 'b'] }).sql, 'WHERE c.id IN (?, ?)');
+  const cases: [string, string][] = [
+    ['eq', '(c.last_updated >= ? AND c.last_updated < ?)'],
+    ['ap', '(c.last_updated >= ? AND c.last_updated < ?)'],
+    ['ne', '(c.last_updated < ? OR c.last_updated >= ?)'],
+    ['gt', 'c.last_updated >= ?'],
+    ['sa', 'c.last_updated >= ?'],
+    ['lt', 'c.last_updated < ?'],
+    ['eb', 'c.last_updated < ?'],
+    ['ge', 'c.last_updated >= ?'],
+    ['le', 'c.last_updated < ?'],
+  ];
+  for (const [prefix, sql] of cases) {
+    const q = whereOf(ix, { kind: 'lastUpdated', values: [{ prefix: prefix as never, low: '2026-01-01T00:00:00+01:00', high: '2026-01-02T00:00:00.000Z' }] });
+    t.equal(q.sql.slice(q.sql.indexOf('WHERE ') + 6), sql, prefix);
+  }
+  const q = whereOf(ix, { kind: 'lastUpdated', values: [{ prefix: 'ge', low: '2026-01-01T00:00:00+01:00', high: '2026-01-02T00:00:00.000Z' }] });
+  t.same(q.values, ['2025-12-31T23:00:00.000Z'], 'bounds are brought to UTC millisecond form');
+  t.same(ix.orderBy({ param: '_id', descending: true }, ctx), { expr: { kind: 'col', table: 'c', name: 'id' }, descending: true });
+});

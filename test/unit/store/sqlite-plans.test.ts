@@ -1,0 +1,46 @@
+// The SQLite store's hot statements are index lookups, never a scan of a whole table: a read is one
+// primary-key lookup, a token search drives from idx_token, instance history from the (type, id, version) key.
+// https://sqlite.org/eqp.html
+import t from 'tap';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { render, type Statement } from '../../../src/store/sql/builder.ts';
+import { sqliteDialect } from '../../../src/store/sql/dialect.ts';
+import { historyStatements } from '../../../src/store/sql/history.ts';
+import { searchStatements } from '../../../src/store/sql/search.ts';
+import { readCurrent } from '../../../src/store/sql/statements.ts';
+import { SqliteConnection } from '../../../src/store/sqlite/connection.ts';
+import { SqliteRepository } from '../../../src/store/sqlite/repository.ts';
+
+t.test('read, token search and history use indexes', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'helsebro-plan-'));
+  const file = join(dir, 'p.db');
+  const repo = await SqliteRepository.open({ file, synchronous: 'NORMAL' });
+  await Promise.all(Array.from({ length: 300 }, (_, i) => repo.create({ resourceType: 'Patient', identifier: [{ system: 'urn:s', value: String(i) }] } as never)));
+  await repo.close();
+  const conn = new SqliteConnection(file, { readonly: true, synchronous: 'OFF' });
+  t.teardown(() => {
+    conn.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const plan = (s: Statement) => {
+    const q = render(s, sqliteDialect);
+    return conn.query(`EXPLAIN QUERY PLAN ${q.sql}`, q.values as never).rows.map((r) => String(r.detail)).join(' | ');
+  };
+  const search = (values: object[]) =>
+    searchStatements({ resourceType: 'Patient', filters: [{ kind: 'token', param: 'identifier', values }], sort: [], count: 20, offset: 0, total: true }).page;
+  const cases: [string, Statement, RegExp][] = [
+    ['read', readCurrent('Patient', 'x'), /SEARCH resource_current USING INDEX sqlite_autoindex_resource_current_1 \(type=\? AND id=\?\)/],
+    ['identifier=system|value', search([{ system: 'urn:s', code: '7' }]), /SEARCH t USING INDEX idx_token_code/],
+    ['identifier=value', search([{ code: '7' }]), /SEARCH t USING INDEX idx_token_code/],
+    ['history-instance', historyStatements({ resourceType: 'Patient', id: 'x' }, { count: 10 }).page, /SEARCH r USING INDEX sqlite_autoindex_resource_1 \(type=\? AND id=\?\)/],
+    ['history-type', historyStatements({ resourceType: 'Patient' }, { count: 10 }).page, /SEARCH r USING INDEX resource_type_last_updated/],
+    ['history-system', historyStatements({}, { count: 10 }).page, /USING INDEX resource_last_updated/],
+  ];
+  for (const [name, stmt, expected] of cases) {
+    const p = plan(stmt);
+    t.match(p, expected, `${name}: ${p}`);
+    t.notMatch(p, /SCAN (resource|resource_current|idx_token|c|r|t)( |$)(?!USING)/, `${name} scans no table`);
+  }
+});
