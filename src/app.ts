@@ -9,6 +9,7 @@ import { FhirRouter } from './fhir/router.ts';
 import { ResourceValidator } from './fhir/validation/index.ts';
 import { registerContentTypes } from './http/plugins/content-types.ts';
 import { registerErrorHandling } from './http/plugins/errors.ts';
+import { lazyChildLogger } from './http/lazy-logger.ts';
 import { redactUrl } from './http/redact.ts';
 import { registerFhirRoutes } from './http/routes/fhir.ts';
 import { createRepository } from './store/index.ts';
@@ -50,6 +51,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
       return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    childLoggerFactory: lazyChildLogger,
   });
   const router = new FhirRouter(repo, {
     validator: new ResourceValidator({ level: options.validation }),
@@ -57,11 +59,6 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   });
   app.decorate('repo', repo);
   app.decorate('fhir', router);
-  // Callback style: an async hook would add a promise turn to every request.
-  app.addHook('onRequest', (req, reply, done) => {
-    reply.header('x-request-id', String(req.id));
-    done();
-  });
   app.addHook('onClose', async () => {
     await repo.close();
   });

@@ -22,10 +22,17 @@ export function httpDate(instant: string): string {
   return new Date(instant).toUTCString();
 }
 
-export function versionHeaders(s: StoredResource, baseUrl: string, withLocation: boolean): Record<string, string> {
-  const h: Record<string, string> = { etag: etagOf(s.versionId), 'last-modified': httpDate(s.lastUpdated) };
-  if (withLocation) h.location = `${baseUrl}/${s.resourceType}/${s.id}/_history/${s.versionId}`;
-  return h;
+/** Per stored version (the store's cache hands out the same object for hot reads): formatting the HTTP date
+ * was a visible share of a cached read. The returned object is shared: never mutate it. */
+const headerCache = new WeakMap<StoredResource, Readonly<Record<string, string>>>();
+
+export function versionHeaders(s: StoredResource, baseUrl: string, withLocation: boolean): Readonly<Record<string, string>> {
+  let h = headerCache.get(s);
+  if (h === undefined) {
+    h = { etag: etagOf(s.versionId), 'last-modified': httpDate(s.lastUpdated) };
+    headerCache.set(s, h);
+  }
+  return withLocation ? { ...h, location: `${baseUrl}/${s.resourceType}/${s.id}/_history/${s.versionId}` } : h;
 }
 
 export interface Prefer {

@@ -49,7 +49,7 @@ export interface FhirResponse {
   /** Already-serialised JSON of a stored resource: served byte for byte */
   raw?: string;
   /** Lower-cased header names: etag, last-modified, location, content-location */
-  headers?: Record<string, string>;
+  headers?: Readonly<Record<string, string>>;
   outcome?: OperationOutcome;
   /** meta.lastUpdated of the version answered, with milliseconds (the HTTP Last-Modified has whole seconds) */
   lastUpdated?: string;

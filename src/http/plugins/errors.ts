@@ -37,5 +37,6 @@ export function sendOutcome(reply: FastifyReply, req: FastifyRequest, fe: FhirEr
   reply
     .code(fe.status)
     .header('content-type', 'application/fhir+json; charset=utf-8')
+    .header('x-request-id', String(req.id))
     .send(JSON.stringify(outcomeOf(fe.issues, String(req.id))));
 }

@@ -33,6 +33,7 @@ export function registerFhirRoutes(app: FastifyInstance, router: FhirRouter, bas
       },
     };
     const res = await router.handle(fhirReq);
+    reply.header('x-request-id', fhirReq.context.requestId);
     send(reply, res, contentType, query.get('_pretty') === 'true');
   };
   app.route({ method: METHODS, url: FHIR_PREFIX, handler });

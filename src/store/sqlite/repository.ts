@@ -40,6 +40,7 @@ import { createOne, deleteOne, updateOne, vreadOne } from '../sql/versions.ts';
 import { SqliteConnection } from './connection.ts';
 import { Lru } from './lru.ts';
 import { SqliteTransaction, type SqliteWriteEnv } from './transaction.ts';
+import { Checkpointer } from './checkpointer.ts';
 import { WriteQueue } from './write-queue.ts';
 
 export interface SqliteStoreOptions {
@@ -50,6 +51,8 @@ export interface SqliteStoreOptions {
   cacheEntries?: number;
   /** Wall clock for lastUpdated (tests) */
   now?: () => number;
+  /** WAL checkpoints in a worker thread (default); false leaves them to SQLite's automatic checkpoint */
+  checkpointer?: boolean;
 }
 
 const READ: Query = render(readCurrent(slot(0), slot(1)), sqliteDialect);
@@ -68,9 +71,10 @@ export class SqliteRepository implements Repository {
   readonly #readStmt: ReturnType<SqliteConnection['prepare']>;
   readonly #inTx = new AsyncLocalStorage<TxMark>();
   readonly #tempDir: string | undefined;
+  readonly #checkpointer: Checkpointer | undefined;
   #closed = false;
 
-  private constructor(writer: SqliteConnection, reader: SqliteConnection, clock: MonotonicClock, cacheEntries: number, tempDir: string | undefined) {
+  private constructor(writer: SqliteConnection, reader: SqliteConnection, clock: MonotonicClock, cacheEntries: number, tempDir: string | undefined, checkpointer: Checkpointer | undefined) {
     this.#writer = writer;
     this.#reader = reader;
     this.#queue = new WriteQueue(writer);
@@ -78,6 +82,7 @@ export class SqliteRepository implements Repository {
     this.#env = { conn: writer, clock };
     this.#readStmt = reader.prepare(READ.sql);
     this.#tempDir = tempDir;
+    this.#checkpointer = checkpointer;
   }
 
   static async open(opts: SqliteStoreOptions): Promise<SqliteRepository> {
@@ -98,7 +103,9 @@ export class SqliteRepository implements Repository {
       const max = (await exec(writer, { kind: 'select', from: 'resource', columns: [{ expr: call('MAX', [col(undefined, 'last_updated')]), as: 'm' }] })).rows[0]?.m;
       if (typeof max === 'string') clock.next(max);
       const reader = new SqliteConnection(file, { readonly: true, synchronous: 'OFF' });
-      return new SqliteRepository(writer, reader, clock, opts.cacheEntries ?? 10_000, tempDir);
+      // A throw-away store lives in RAM (/dev/shm): SQLite's own checkpoints cost nothing worth a thread.
+      const checkpointer = ephemeral || opts.checkpointer === false ? undefined : new Checkpointer(writer, file, opts.synchronous ?? 'FULL');
+      return new SqliteRepository(writer, reader, clock, opts.cacheEntries ?? 10_000, tempDir, checkpointer);
     } catch (e) {
       writer.close();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
@@ -170,6 +177,7 @@ export class SqliteRepository implements Repository {
     if (this.#closed) return;
     this.#closed = true;
     await this.#queue.idle();
+    await this.#checkpointer?.stop();
     this.#lru.clear();
     this.#reader.close();
     this.#writer.run('PRAGMA optimize');
