@@ -5,6 +5,7 @@
  * client's order, which is how the spec's examples print.
  */
 import type { Resource } from '@medplum/fhirtypes';
+import type { StoredResource } from './repository.ts';
 import { randomUUID } from 'node:crypto';
 
 export const ID_PATTERN = /^[A-Za-z0-9\-.]{1,64}$/;
@@ -29,4 +30,17 @@ export function serialiseVersion(resource: Resource, id: string, versionId: stri
   const { resourceType, id: _ignored, meta, ...rest } = resource as Resource & Record<string, unknown>;
   const { versionId: _v, lastUpdated: _l, ...clientMeta } = (meta ?? {}) as Record<string, unknown>;
   return JSON.stringify({ resourceType, id, meta: { versionId, lastUpdated, ...clientMeta }, ...rest });
+}
+
+/** A new version as every store records it; `resource` undefined is the tombstone of a delete (raw ''). */
+export function storedVersion(resourceType: string, id: string, version: number, lastUpdated: string, resource: Resource | undefined): StoredResource {
+  const versionId = String(version);
+  return {
+    resourceType,
+    id,
+    versionId,
+    lastUpdated,
+    deleted: resource === undefined,
+    raw: resource === undefined ? '' : serialiseVersion(resource, id, versionId, lastUpdated),
+  };
 }

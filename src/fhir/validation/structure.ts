@@ -17,7 +17,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { ErrorCode, ErrorDetails } from '../../errors/catalogue.ts';
 import type { ErrorIssue } from '../../errors/fhir-error.ts';
 import { findingsFromAjv, pointerToPath } from './ajv-issues.ts';
-import { R4_RESOURCE_TYPES } from './resource-types.ts';
+import { R4_RESOURCE_TYPES } from '../r4-resource-types.ts';
 import { loadPatchedSchema, SCHEMA_ID } from './schema.ts';
 
 export const RESOURCE_TYPES: ReadonlySet<string> = new Set(R4_RESOURCE_TYPES);

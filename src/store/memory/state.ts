@@ -13,7 +13,7 @@ import { tokenRows } from '../../search/index-values.ts';
 import type { TokenRow } from '../../search/plan.ts';
 import { MonotonicClock } from '../clock.ts';
 import type { StoredResource } from '../repository.ts';
-import { serialiseVersion } from '../serialise.ts';
+import { storedVersion } from '../serialise.ts';
 import type { Head } from '../sql/version-rules.ts';
 import { Mutex } from './mutex.ts';
 
@@ -64,16 +64,7 @@ export class MemoryState {
   }
 
   append(type: string, id: string, version: number, resource: Resource | undefined, tx: TxLog | undefined): StoredResource {
-    const versionId = String(version);
-    const lastUpdated = this.clock.next();
-    const s: StoredResource = {
-      resourceType: type,
-      id,
-      versionId,
-      lastUpdated,
-      deleted: resource === undefined,
-      raw: resource === undefined ? '' : serialiseVersion(resource, id, versionId, lastUpdated),
-    };
+    const s = storedVersion(type, id, version, this.clock.next(), resource);
     let ids = this.byType.get(type);
     if (!ids) this.byType.set(type, (ids = new Map()));
     let list = ids.get(id);

