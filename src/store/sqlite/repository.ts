@@ -4,7 +4,7 @@
  * Two connections, because WAL gives each reader the last committed snapshot: the READER serves read,
  * vread, search and history outside transactions, so a read never sees another caller's uncommitted
  * transaction and never waits for a writer; the WRITER is owned by the write queue (./write-queue.ts:
- * group commit for single writes, exclusive BEGIN IMMEDIATE for withTransaction).
+ * group commit for single writes and for withTransaction, each in its own SAVEPOINT).
  * https://sqlite.org/wal.html , https://sqlite.org/isolation.html
  *
  * Durability (https://sqlite.org/pragma.html#pragma_synchronous): FULL (default) fsyncs the WAL at every

@@ -1,8 +1,8 @@
 /**
  * The Repository handed to withTransaction's fn (DESIGN.md house rule 8: a FHIR transaction Bundle runs
- * inside one). It works on the writer connection while the write queue holds it exclusively between BEGIN
- * IMMEDIATE and COMMIT, so its reads and searches see the transaction's own writes, and nothing else can
- * write in between: "search identifier, create if none" cannot race (https://hl7.org/fhir/R4/http.html#ccreate).
+ * inside one). It works on the writer connection while the write queue holds it (in the transaction's own
+ * SAVEPOINT of a group commit), so its reads and searches see the transaction's own writes, and nothing
+ * else can write in between: "search identifier, create if none" cannot race (https://hl7.org/fhir/R4/http.html#ccreate).
  *
  * Each write runs in its own SAVEPOINT so it is atomic even if fn catches its error and carries on; writes
  * are chained so concurrent calls from fn (Promise.all) cannot interleave their statements. A nested

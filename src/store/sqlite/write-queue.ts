@@ -9,20 +9,26 @@
  * While a COMMIT blocks, new requests pile up in the socket buffers; the queue yields to the event loop
  * (setImmediate) before each batch so they have been parsed and queued, and join the next batch.
  *
- * A transaction (withTransaction) takes the writer exclusively: BEGIN IMMEDIATE, await fn, COMMIT or
- * ROLLBACK. Jobs are taken strictly in arrival order, so writers are serialised and none starves.
+ * A transaction (withTransaction) is a job like any other, in its own SAVEPOINT: while its async fn runs it
+ * holds the writer (jobs run one after another, never interleaved), and a throw rolls back only its own
+ * writes. Transactions therefore share a COMMIT with their neighbours too; measured here on 10-entry
+ * transaction Bundles with 16 clients, a COMMIT each capped them near 300/s. A group stops taking jobs after
+ * MAX_GROUP_MS so an early caller is not kept waiting behind many long transactions. Jobs are taken strictly
+ * in arrival order, so writers are serialised and none starves.
  * https://sqlite.org/lang_transaction.html , https://sqlite.org/lang_savepoint.html
  */
 import type { SqliteConnection } from './connection.ts';
 
 interface Job {
-  exclusive: boolean;
   run: () => Promise<unknown>;
   /** Called synchronously right after COMMIT, before any other code runs (cache maintenance) */
   committed: (result: unknown) => void;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
+
+/** A group stops taking further jobs once it has run this long, so commit latency stays bounded */
+const MAX_GROUP_MS = 15;
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
@@ -41,12 +47,12 @@ export class WriteQueue {
 
   /** A single write, group-committed with its neighbours */
   single<T>(run: () => Promise<T>, committed: (r: T) => void = () => {}): Promise<T> {
-    return this.#push(false, run, committed as (r: unknown) => void);
+    return this.#push(run, committed as (r: unknown) => void);
   }
 
-  /** A transaction: run holds the writer alone between BEGIN IMMEDIATE and COMMIT */
+  /** A transaction: run holds the writer alone while it runs, in its own SAVEPOINT of the group */
   exclusive<T>(run: () => Promise<T>, committed: () => void = () => {}): Promise<T> {
-    return this.#push(true, run, committed);
+    return this.#push(run, committed);
   }
 
   /** Resolves when every queued job has been answered */
@@ -54,9 +60,9 @@ export class WriteQueue {
     while (this.#running) await this.#running;
   }
 
-  #push<T>(exclusive: boolean, run: () => Promise<T>, committed: (r: unknown) => void): Promise<T> {
+  #push<T>(run: () => Promise<T>, committed: (r: unknown) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#jobs.push({ exclusive, run, committed, resolve: resolve as (v: unknown) => void, reject });
+      this.#jobs.push({ run, committed, resolve: resolve as (v: unknown) => void, reject });
       this.#running ??= this.#drain();
     });
   }
@@ -65,36 +71,11 @@ export class WriteQueue {
     try {
       while (this.#jobs.length > 0) {
         await new Promise<void>((r) => setImmediate(r));
-        const head = this.#jobs[0];
-        if (head.exclusive) {
-          this.#jobs.shift();
-          await this.#runExclusive(head);
-        } else {
-          let n = 0;
-          while (n < this.#jobs.length && n < this.#maxBatch && !this.#jobs[n].exclusive) n++;
-          await this.#runBatch(this.#jobs.splice(0, n));
-        }
+        await this.#runBatch(this.#jobs.splice(0, this.#maxBatch));
       }
     } finally {
       this.#running = undefined;
     }
-  }
-
-  async #runExclusive(job: Job): Promise<void> {
-    const c = this.#conn;
-    let value: unknown;
-    try {
-      c.run(c.dialect.beginWrite());
-      value = await job.run();
-      c.run('COMMIT');
-    } catch (e) {
-      if (c.inTransaction) c.run('ROLLBACK');
-      job.reject(e);
-      return;
-    }
-    this.commits++;
-    this.#afterCommit(job, value);
-    job.resolve(value);
   }
 
   async #runBatch(batch: Job[]): Promise<void> {
@@ -106,7 +87,13 @@ export class WriteQueue {
       for (const j of batch) j.reject(e);
       return;
     }
+    const started = performance.now();
     for (let i = 0; i < batch.length; i++) {
+      if (i > 0 && performance.now() - started > MAX_GROUP_MS) {
+        // Long transactions in the group: commit what ran, answer those callers, queue the rest first.
+        this.#jobs.unshift(...batch.splice(i));
+        break;
+      }
       c.run('SAVEPOINT w');
       try {
         const value = await batch[i].run();

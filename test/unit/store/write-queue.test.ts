@@ -83,3 +83,29 @@ t.test('jobs run in arrival order: a single write queued behind a transaction wa
   t.same(order, ['single 1', 'tx', 'single 2']);
   await queue.idle();
 });
+
+t.test('waiting transactions share one COMMIT; one that throws is undone alone', async (t) => {
+  const { conn, insert, keys, queue } = setup(t);
+  const tx = (k: string, fail = false) => queue.exclusive(async () => {
+    await insert(`${k}1`)();
+    await new Promise((r) => setImmediate(r));
+    await insert(`${k}2`)();
+    if (fail) throw new Error(`${k} fails`);
+  });
+  const results = await Promise.allSettled([tx('a'), tx('b', true), tx('c')]);
+  t.same(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+  t.same(keys(), ['a1', 'a2', 'c1', 'c2'], 'b left nothing behind');
+  t.equal(queue.commits, 1, 'one COMMIT for the three transactions');
+  t.notOk(conn.inTransaction);
+});
+
+t.test('a group stops taking jobs after a time budget, so an early caller is not held by many long transactions', async (t) => {
+  const { insert, keys, queue } = setup(t);
+  const slow = (k: string) => queue.exclusive(async () => {
+    await new Promise((r) => setTimeout(r, 10));
+    await insert(k)();
+  });
+  await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map(slow));
+  t.same(keys(), ['a', 'b', 'c', 'd', 'e', 'f']);
+  t.ok(queue.commits >= 3, `several COMMITs for 60 ms of transactions (${queue.commits})`);
+});
