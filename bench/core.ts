@@ -186,7 +186,7 @@ async function main(): Promise<void> {
     'before each row\'s load, one request is sent and its answer checked (status, resource type and id, ' +
       'history and transaction-response entry counts, 201 per transaction entry); a wrong answer gives the ' +
       'verdict WRONG. The ceiling is not checked: its constant answer is the point.',
-    '"create, validation=..." rows each ran in their own Helsebro process; their ratios use the peer\'s create row.',
+    '"create, validation=..." and "transaction, validation=..." rows each ran in their own Helsebro process; their ratios use the peer\'s create or transaction row.',
     `transaction: req/s = Bundles/s, each Bundle ${TRANSACTION_SIZE} Patient creates with urn:uuid fullUrls ` +
       '(entries 2-10 reference entry 1). durable = synchronous=FULL: every acknowledged write is on disk.',
   ];

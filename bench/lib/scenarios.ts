@@ -7,7 +7,7 @@
  *   create             POST /fhir/Patient, one constant body (the server assigns ids)   (http.html#create)
  *   transaction        POST /fhir, a transaction Bundle of 10 Patient creates with urn:uuid fullUrls and
  *                      in-bundle references; a pool of distinct bodies is rotated      (http.html#transaction)
- * and Helsebro-only variants of create, each in its own server process with HELSEBRO_VALIDATION set.
+ * and Helsebro-only variants of create and transaction, each in its own server process with HELSEBRO_VALIDATION set.
  */
 import { benchPatient, patientTransaction } from './fixtures.ts';
 import type { BenchRequest } from './load.ts';
@@ -119,9 +119,19 @@ export const BASE_SCENARIOS: Scenario[] = [
 
 const create = BASE_SCENARIOS.find((s) => s.key === 'create') as Scenario;
 
-export const HELSEBRO_VARIANTS: Scenario[] = (['schema', 'full'] as const).map((level) => ({
-  ...create,
-  key: `create-${level}`,
-  label: `create, validation=${level}`,
-  variantEnv: { HELSEBRO_VALIDATION: level },
-}));
+const transaction = BASE_SCENARIOS.find((s) => s.key === 'transaction') as Scenario;
+
+export const HELSEBRO_VARIANTS: Scenario[] = [
+  ...(['schema', 'full'] as const).map((level) => ({
+    ...create,
+    key: `create-${level}`,
+    label: `create, validation=${level}`,
+    variantEnv: { HELSEBRO_VALIDATION: level },
+  })),
+  {
+    ...transaction,
+    key: 'transaction-schema',
+    label: 'transaction, validation=schema',
+    variantEnv: { HELSEBRO_VALIDATION: 'schema' },
+  },
+];
