@@ -121,3 +121,11 @@ t.test('an uncoded error is a 500 with FHIR_INTERNAL, never a 400, and no intern
   t.equal(errorCode(res), 'FHIR_INTERNAL');
   t.notMatch(res.body, /secret internal detail/);
 });
+
+t.test('a __proto__ key in a body is an unknown element, not a prototype change', async (t) => {
+  const app = await makeApp(t);
+  const res = await call(app, { method: 'POST', url: '/fhir/Patient', body: '{"resourceType":"Patient","__proto__":{"polluted":true}}' });
+  t.equal(res.statusCode, 400);
+  t.equal(errorCode(res), 'FHIR_STRUCTURE');
+  t.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype is untouched');
+});
