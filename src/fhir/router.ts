@@ -6,7 +6,7 @@
 import { FhirError } from '../errors/fhir-error.ts';
 import { ID_PATTERN } from '../store/serialise.ts';
 import type { Repository } from '../store/repository.ts';
-import type { Env, RouteParams, RouterDeps } from './context.ts';
+import type { RouteParams, RouterDeps } from './context.ts';
 import { R4_RESOURCE_TYPE_SET } from './r4-resource-types.ts';
 import { findHandler, methodsFor, type Shape } from './routes.ts';
 import type { FhirRequest, FhirResponse } from './types.ts';
@@ -20,17 +20,22 @@ export class FhirRouter {
     this.deps = deps;
   }
 
-  /** Handles one request against `repo` (the store, or a transaction's repository). */
-  handle = async (req: FhirRequest, repo: Repository = this.repo): Promise<FhirResponse> => {
-    const { shape, params } = matchPath(req.path);
-    const handler = findHandler(req.method, shape);
-    if (!handler) {
-      const allowed = methodsFor(shape);
-      if (allowed.length === 0) throw new FhirError('FHIR_ROUTE_NOT_FOUND', { detail: `${req.method} /${req.path.join('/')}` });
-      throw new FhirError('FHIR_METHOD_NOT_ALLOWED', { detail: `${req.method} on /${req.path.join('/')} (allowed: ${allowed.join(', ')})` });
+  /** Handles one request against `repo` (the store, or a transaction's repository). Not `async`: the
+   * handler's promise is returned as it is (one promise less per request); a synchronous throw from path
+   * matching becomes a rejection, so callers see one failure channel. */
+  handle = (req: FhirRequest, repo: Repository = this.repo): Promise<FhirResponse> => {
+    try {
+      const { shape, params } = matchPath(req.path);
+      const handler = findHandler(req.method, shape);
+      if (!handler) {
+        const allowed = methodsFor(shape);
+        if (allowed.length === 0) throw new FhirError('FHIR_ROUTE_NOT_FOUND', { detail: `${req.method} /${req.path.join('/')}` });
+        throw new FhirError('FHIR_METHOD_NOT_ALLOWED', { detail: `${req.method} on /${req.path.join('/')} (allowed: ${allowed.join(', ')})` });
+      }
+      return handler({ repo, deps: this.deps, handle: this.handle }, req, params);
+    } catch (e) {
+      return Promise.reject(e);
     }
-    const env: Env = { repo, deps: this.deps, handle: this.handle };
-    return handler(env, req, params);
   };
 }
 
