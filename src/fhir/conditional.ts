@@ -10,7 +10,8 @@ import type { Repository, StoredResource } from '../store/repository.ts';
 
 /** Resolves a condition (a search query string) to at most two matches: enough to tell 0, 1 and many. */
 export async function matchCondition(repo: Repository, type: string, query: string | URLSearchParams, maxCount: number): Promise<StoredResource[]> {
-  const params = typeof query === 'string' ? new URLSearchParams(query.startsWith('?') ? query.slice(1) : query) : query;
+  // If-None-Exist is the query part only (http.html#ccreate); clients also send "?..." or "Patient?...".
+  const params = typeof query === 'string' ? new URLSearchParams(query.replace(new RegExp(`^(${type})?\\?`), '')) : query;
   const { plan } = parseSearch(type, params, { lenient: false, defaultCount: 2, maxCount });
   if (plan.filters.length === 0) throw new FhirError('FHIR_CONDITION_REQUIRED');
   const page = await repo.search({ ...plan, count: 2, offset: 0, total: false });

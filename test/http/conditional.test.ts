@@ -92,3 +92,13 @@ t.test('conditional read: If-None-Match and If-Modified-Since answer 304', async
   const earlier = new Date(Date.parse(lm) - 60_000).toUTCString();
   t.equal((await call(app, { url: `/fhir/Patient/${id}`, headers: { 'if-modified-since': earlier } })).statusCode, 200);
 });
+
+t.test('If-None-Exist is read with or without a leading "?" or "Patient?"', async (t) => {
+  const app = await makeApp(t);
+  const first = await call(app, { method: 'POST', url: '/fhir/Patient', body: withFnr(SYNTHETIC_FNR[0]) });
+  for (const prefix of ['', '?', 'Patient?']) {
+    const res = await call(app, { method: 'POST', url: '/fhir/Patient', body: withFnr(SYNTHETIC_FNR[0]), headers: { 'if-none-exist': `${prefix}${byFnr(SYNTHETIC_FNR[0])}` } });
+    t.equal(res.statusCode, 200, `prefix '${prefix}'`);
+    t.equal(res.json().id, first.json().id);
+  }
+});

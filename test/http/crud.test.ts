@@ -119,3 +119,14 @@ t.test('_pretty indents and _format=json is accepted', async (t) => {
   t.equal(res.statusCode, 200);
   t.match(res.body, /\n  "resourceType": "Patient"/);
 });
+
+t.test('history _at gives each resource as it was at that instant (http.html#history)', async (t) => {
+  const app = await makeApp(t);
+  const id = (await call(app, { method: 'POST', url: '/fhir/Patient', body: patient() })).json().id;
+  const v1 = (await call(app, { url: `/fhir/Patient/${id}` })).json().meta.lastUpdated;
+  await call(app, { method: 'PUT', url: `/fhir/Patient/${id}`, body: { ...patient({ gender: 'male' }), id } });
+  const at = (await call(app, { url: `/fhir/Patient/_history?_at=${encodeURIComponent(v1)}` })).json();
+  t.equal(at.total, 1);
+  t.equal(at.entry[0].resource.meta.versionId, '1');
+  t.equal(at.entry[0].resource.gender, 'female');
+});
