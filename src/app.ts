@@ -64,7 +64,16 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   });
   registerContentTypes(app);
   registerErrorHandling(app);
-  app.get('/healthz', async () => ({ status: 'ok' }));
+  // Health for load balancers and the Docker HEALTHCHECK: answers 200 only when the store answers a query.
+  app.get('/healthz', async (req, reply) => {
+    try {
+      await repo.search({ resourceType: 'Patient', filters: [{ kind: 'id', values: ['healthz'] }], sort: [], count: 0, offset: 0, total: false });
+      return { status: 'ok', store: repo.kind };
+    } catch (err) {
+      req.log.error({ err }, 'health check: store unavailable');
+      return reply.code(503).send({ status: 'unavailable', store: repo.kind });
+    }
+  });
   registerFhirRoutes(app, router, options.baseUrl);
   return app;
 }
