@@ -11,7 +11,7 @@ type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 // Fastify's logger type omits pino's isLevelEnabled. Fastify's no-op logger (logger: false) lacks it: there,
 // delegating is free and writes nothing.
-const enabled = (l: FastifyBaseLogger, level: string): boolean => {
+export const enabled = (l: FastifyBaseLogger, level: string): boolean => {
   const fn = (l as unknown as { isLevelEnabled?: (x: string) => boolean }).isLevelEnabled;
   return typeof fn === 'function' ? fn.call(l, level) : true;
 };
