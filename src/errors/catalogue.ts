@@ -141,7 +141,7 @@ export const CATALOGUE = {
   },
   FHIR_PARAM_UNKNOWN: {
     status: 400, issueType: 'not-supported', v2: '102', apprec: null,
-    message: (e) => `Search parameter '${d(e.param)}' is not supported for ${d(e.type)}`,
+    message: (e) => `Search parameter '${d(e.param)}' is not supported for ${d(e.type)}${e.detail ? `: ${d(e.detail)}` : ''}`,
   },
   FHIR_PARAM_INVALID: {
     status: 400, issueType: 'value', v2: '102', apprec: null,

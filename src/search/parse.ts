@@ -8,6 +8,7 @@ import { FhirError } from '../errors/fhir-error.ts';
 import { ID_PATTERN } from '../store/serialise.ts';
 import { IDENTIFIER_TYPES } from '../fhir/r4-resource-types.ts';
 import { parseDateRange } from './date.ts';
+import { r4SearchParameter } from './registry.ts';
 import type { DatePrefix, Filter, SearchPlan, SortKey, TokenValue } from './plan.ts';
 
 export interface ParseOptions {
@@ -118,8 +119,10 @@ export function parseSearch(type: string, query: URLSearchParams, opts: ParseOpt
         if (keys.length > 0) { sort = keys; applied.push([key, value]); }
         break;
       }
-      default:
-        reject(key, 'unknown or unsupported search parameter', 'FHIR_PARAM_UNKNOWN');
+      default: {
+        const def = r4SearchParameter(type, name);
+        reject(key, def ? `an R4 ${def.type} parameter of ${type} that this server does not support yet` : `not a search parameter of ${type}`, 'FHIR_PARAM_UNKNOWN');
+      }
     }
   }
   return { plan: { resourceType: type, filters, sort, count, offset, total }, ignored, applied };
