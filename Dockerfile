@@ -4,6 +4,8 @@ FROM node:24-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
+# better-sqlite3 builds against the image's own Node headers (no header download at build time).
+ENV npm_config_nodedir=/usr/local
 RUN npm ci
 COPY . .
 RUN npm run build && npm prune --omit=dev
