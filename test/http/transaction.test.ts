@@ -138,3 +138,24 @@ t.test('a Bundle that is neither batch nor transaction, or an entry without requ
   t.equal(noReq.statusCode, 400);
   t.equal(errorCode(noReq), 'FHIR_BUNDLE_INVALID');
 });
+
+t.test('a PATCH entry carries its JSON Patch in a Binary; a conditional DELETE entry deletes its single match', async (t) => {
+  const app = await makeApp(t);
+  const p = (await call(app, { method: 'POST', url: '/fhir/Patient', body: patient() })).json();
+  await call(app, { method: 'POST', url: '/fhir/Patient', body: patient({ identifier: [{ system: FNR_SYSTEM, value: SYNTHETIC_FNR[1] }] }) });
+  const patchDoc = Buffer.from(JSON.stringify([{ op: 'replace', path: '/gender', value: 'male' }])).toString('base64');
+  const body = {
+    resourceType: 'Bundle', type: 'transaction',
+    entry: [
+      { resource: { resourceType: 'Binary', contentType: 'application/json-patch+json', data: patchDoc }, request: { method: 'PATCH', url: `Patient/${p.id}` } },
+      { request: { method: 'DELETE', url: `Patient?identifier=${FNR_SYSTEM}|${SYNTHETIC_FNR[1]}` } },
+    ],
+  };
+  const res = await call(app, { method: 'POST', url: '/fhir', body });
+  t.equal(res.statusCode, 200, res.body);
+  const out = res.json();
+  t.equal(out.entry[0].response.status, '200 OK');
+  t.equal(out.entry[0].resource.gender, 'male');
+  t.equal(out.entry[1].response.status, '204 No Content');
+  t.equal((await call(app, { url: `/fhir/Patient?identifier=${FNR_SYSTEM}|${SYNTHETIC_FNR[1]}` })).json().total, 0);
+});
