@@ -8,7 +8,7 @@ import { FhirError } from '../../errors/fhir-error.ts';
 import { parseDateRange } from '../../search/date.ts';
 import type { HistoryScope, StoredResource } from '../../store/repository.ts';
 import { bundleJson, type RawEntry } from '../bundle/json.ts';
-import { etagOf, httpDate } from '../http-semantics.ts';
+import { etagOf } from '../http-semantics.ts';
 import type { Handler } from '../context.ts';
 import type { FhirRequest } from '../types.ts';
 
@@ -77,4 +77,3 @@ function instantParam(q: URLSearchParams, name: string): string | undefined {
   return range.low;
 }
 
-export { httpDate };

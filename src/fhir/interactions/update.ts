@@ -8,7 +8,7 @@ import { matchCondition, singleMatch } from '../conditional.ts';
 import { parseETag } from '../http-semantics.ts';
 import { writeResponse } from '../respond.ts';
 import { checkReferences, requireResourceBody, validateStructure } from '../write-path.ts';
-import type { Env, Handler } from '../context.ts';
+import type { Handler } from '../context.ts';
 import type { FhirRequest, FhirResponse } from '../types.ts';
 import type { Repository } from '../../store/repository.ts';
 
@@ -62,4 +62,3 @@ async function exists(repo: Repository, type: string, id: string): Promise<boole
   }
 }
 
-export type { Env };
