@@ -2,7 +2,7 @@
  * buildApp(options): the Fastify instance with every plugin registered; it never listens (server.ts does).
  * Tests call buildApp({ store: { kind: 'memory' } }) and use inject() (DESIGN.md house rule 11).
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { withDefaults, type HelsebroOptions } from './config/options.ts';
 import { FhirRouter } from './fhir/router.ts';
@@ -54,7 +54,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
     childLoggerFactory: lazyChildLogger,
     // Fastify's two lines per request are replaced by one access line below, registered only when the level
     // writes it: at warn and above a request then costs no logging work at all.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   const router = new FhirRouter(repo, {
     validator: new ResourceValidator({ level: options.validation }),
