@@ -13,6 +13,7 @@ import { enabled, lazyChildLogger } from './http/lazy-logger.ts';
 import { redactUrl } from './http/redact.ts';
 import { registerFhirRoutes } from './http/routes/fhir.ts';
 import { createRepository } from './store/index.ts';
+import { ID_PATTERN } from './store/serialise.ts';
 import type { Repository } from './store/repository.ts';
 
 export interface BuildOptions extends Partial<HelsebroOptions> {
@@ -21,8 +22,6 @@ export interface BuildOptions extends Partial<HelsebroOptions> {
   /** pino logger options or false; defaults to a logger at options.logLevel */
   logger?: boolean | object;
 }
-
-const REQUEST_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -48,7 +47,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
     // A client's X-Request-Id is kept when it is a valid FHIR id (it becomes OperationOutcome.id).
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
-      return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
+      return typeof h === 'string' && ID_PATTERN.test(h) ? h : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true },
     childLoggerFactory: lazyChildLogger,

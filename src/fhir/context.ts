@@ -5,11 +5,9 @@
 import type { HelsebroOptions } from '../config/options.ts';
 import type { Repository } from '../store/repository.ts';
 import type { FhirRequest, FhirResponse } from './types.ts';
+import type { ReferenceSite } from './validation/index.ts';
 
-export interface ReferenceSite {
-  reference: string;
-  expression: string;
-}
+export type { ReferenceSite };
 
 /** The structure check every write goes through (src/fhir/validation). */
 export interface WriteValidator {

@@ -37,11 +37,11 @@ export async function checkReferences(env: Env, repo: Repository, req: FhirReque
 
 const RELATIVE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/([A-Za-z0-9\-.]{1,64}))?$/;
 
-/** The local "Type/id[/_history/v]" a reference denotes on this server, or undefined for anything else. */
-export function localTarget(reference: string, baseUrl: string): string | undefined {
-  let ref = reference;
-  if (ref.startsWith(baseUrl + '/')) ref = ref.slice(baseUrl.length + 1);
-  return RELATIVE.test(ref) ? ref : undefined;
+/** The local reference a literal denotes on this server (relative, or absolute under our base URL), split
+ * into [whole, type, id, versionId?]; undefined for another server's URL. */
+function localTarget(reference: string, baseUrl: string): RegExpExecArray | null {
+  const ref = reference.startsWith(baseUrl + '/') ? reference.slice(baseUrl.length + 1) : reference;
+  return RELATIVE.exec(ref);
 }
 
 async function checkTargets(repo: Repository, refs: ReferenceSite[], baseUrl: string, pending?: ReadonlySet<string>): Promise<void> {
@@ -55,9 +55,9 @@ async function checkTargets(repo: Repository, refs: ReferenceSite[], baseUrl: st
       issues.push(issueOf('FHIR_REFERENCE_NOT_FOUND', { reference: ref, expression: site.expression }));
       continue;
     }
-    const local = localTarget(ref, baseUrl);
-    if (!local) continue; // another server's absolute URL: not ours to check
-    const m = RELATIVE.exec(local)!;
+    const m = localTarget(ref, baseUrl);
+    if (!m) continue; // another server's absolute URL: not ours to check
+    const local = m[0];
     const key = `${m[1]}/${m[2]}`;
     let ok = seen.get(local);
     if (ok === undefined) {
