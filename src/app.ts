@@ -3,7 +3,6 @@
  * Tests call buildApp({ store: { kind: 'memory' } }) and use inject() (DESIGN.md house rule 11).
  */
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { withDefaults, type HelsebroOptions } from './config/options.ts';
 import { FhirRouter } from './fhir/router.ts';
 import { ResourceValidator } from './fhir/validation/index.ts';
@@ -14,6 +13,7 @@ import { redactUrl } from './http/redact.ts';
 import { registerFhirRoutes } from './http/routes/fhir.ts';
 import { createRepository } from './store/index.ts';
 import { ID_PATTERN } from './store/serialise.ts';
+import { RequestIds } from './http/request-id.ts';
 import type { Repository } from './store/repository.ts';
 
 export interface BuildOptions extends Partial<HelsebroOptions> {
@@ -34,6 +34,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   const { repository, logger, ...rest } = opts;
   const options = withDefaults(rest);
   const repo = repository ?? (await createRepository(options.store));
+  const requestIds = new RequestIds();
   const app = Fastify({
     bodyLimit: options.bodyLimit,
     logger: logger === false ? false : {
@@ -47,7 +48,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
     // A client's X-Request-Id is kept when it is a valid FHIR id (it becomes OperationOutcome.id).
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
-      return typeof h === 'string' && ID_PATTERN.test(h) ? h : randomUUID();
+      return typeof h === 'string' && ID_PATTERN.test(h) ? h : requestIds.next();
     },
     routerOptions: { ignoreTrailingSlash: true },
     childLoggerFactory: lazyChildLogger,

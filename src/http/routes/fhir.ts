@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FhirRouter } from '../../fhir/router.ts';
-import type { FhirRequest, FhirResponse, HttpMethod } from '../../fhir/types.ts';
+import type { FhirRequest, FhirResponse, HttpMethod, RequestContext } from '../../fhir/types.ts';
 import { negotiate } from '../negotiate.ts';
 
 export const FHIR_PREFIX = '/fhir';
@@ -14,19 +14,50 @@ const METHODS: HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 /** Shared by every request without a query string; nothing downstream mutates a request's query. */
 const NO_QUERY = new URLSearchParams();
 
-export function registerFhirRoutes(app: FastifyInstance, router: FhirRouter, baseUrl?: string): void {
-  // Without a configured base URL it is derived from the request; derived once per Host value.
-  const bases = new Map<string, string>();
-  const baseFor = (req: FastifyRequest): string => {
-    if (baseUrl) return baseUrl;
+/**
+ * The request context with the service base URL derived on first use: most reads never need it (it feeds
+ * Location headers and Bundle links), and Fastify's protocol/host getters were a measurable share of a read.
+ */
+class HttpRequestContext implements RequestContext {
+  readonly requestId: string;
+  readonly scopes: string[] = [];
+  readonly #req: FastifyRequest;
+  readonly #bases: BaseCache;
+  #baseUrl: string | undefined;
+
+  constructor(req: FastifyRequest, bases: BaseCache) {
+    this.requestId = String(req.id);
+    this.#req = req;
+    this.#bases = bases;
+    this.#baseUrl = bases.configured;
+  }
+
+  get baseUrl(): string {
+    return (this.#baseUrl ??= this.#bases.derive(this.#req));
+  }
+}
+
+/** Without a configured base URL it is derived from the request; derived once per protocol and Host value. */
+class BaseCache {
+  readonly #derived = new Map<string, string>();
+  readonly configured: string | undefined;
+  constructor(configured: string | undefined) {
+    this.configured = configured;
+  }
+
+  derive(req: FastifyRequest): string {
     const key = `${req.protocol}://${req.host}`;
-    let b = bases.get(key);
+    let b = this.#derived.get(key);
     if (b === undefined) {
       b = `${key}${FHIR_PREFIX}`;
-      if (bases.size < 64) bases.set(key, b);
+      if (this.#derived.size < 64) this.#derived.set(key, b);
     }
     return b;
-  };
+  }
+}
+
+export function registerFhirRoutes(app: FastifyInstance, router: FhirRouter, baseUrl?: string): void {
+  const bases = new BaseCache(baseUrl);
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const url = req.raw.url ?? '/';
     const q = url.indexOf('?');
@@ -40,7 +71,7 @@ export function registerFhirRoutes(app: FastifyInstance, router: FhirRouter, bas
       headers: req.headers as Record<string, string | undefined>,
       body: req.body,
       contentType: req.headers['content-type']?.split(';')[0].trim().toLowerCase(),
-      context: { requestId: String(req.id), scopes: [], baseUrl: baseFor(req) },
+      context: new HttpRequestContext(req, bases),
     };
     const res = await router.handle(fhirReq);
     reply.header('x-request-id', fhirReq.context.requestId);
@@ -52,9 +83,18 @@ export function registerFhirRoutes(app: FastifyInstance, router: FhirRouter, bas
 
 /** Path segments below /fhir, percent-decoded only when there is something to decode. */
 function splitPath(pathname: string): string[] {
-  const segments = pathname.slice(FHIR_PREFIX.length + 1).split('/');
   const out: string[] = [];
-  for (const s of segments) if (s.length > 0) out.push(s.includes('%') ? decodeURIComponent(s) : s);
+  const decode = pathname.includes('%');
+  let start = FHIR_PREFIX.length + 1;
+  while (start < pathname.length) {
+    let end = pathname.indexOf('/', start);
+    if (end < 0) end = pathname.length;
+    if (end > start) {
+      const s = pathname.slice(start, end);
+      out.push(decode && s.includes('%') ? decodeURIComponent(s) : s);
+    }
+    start = end + 1;
+  }
   return out;
 }
 
