@@ -27,6 +27,8 @@ export interface CatalogueEntry {
   apprec: string | null;
   message: (d: ErrorDetails) => string;
   retired?: boolean;
+  /** Only ever an issue with severity warning inside a successful response (status is then 200) */
+  warningOnly?: boolean;
 }
 
 export interface ErrorDetails {
@@ -186,6 +188,11 @@ export const CATALOGUE = {
   FHIR_SERVICE_UNAVAILABLE: {
     status: 503, issueType: 'transient', v2: '207', apprec: null,
     message: (e) => `The service is unavailable: ${d(e.detail)}`,
+  },
+  // A warning inside a 200 searchset Bundle, never an error response (status is what the search answers).
+  FHIR_INCLUDE_TRUNCATED: {
+    status: 200, issueType: 'too-costly', v2: '207', apprec: null, warningOnly: true,
+    message: (e) => `_include/_revinclude stopped after ${d(e.detail)} included resources; narrow the search or page through it`,
   },
 } satisfies Record<string, CatalogueEntry>;
 

@@ -1,12 +1,19 @@
 /**
  * The executable form of a search (DESIGN.md house rule 4: parse -> plan -> execute). Stores receive only a
- * SearchPlan; they never see the URL. In the core issue the plan covers _id, _lastUpdated and identifier
- * (what conditional interactions need); the search-engine issue widens the filter union.
+ * SearchPlan; they never see the URL. Values arrive normalised: strings folded, dates as instant ranges,
+ * `ap` already widened to its range, quantities converted to UCUM-canonical form where they can be, and
+ * reference values split into type/id or url, so every store applies the same small rules (written out
+ * in ./match.ts for the memory store and in src/store/sql/indexes/ for SQL).
  *
  * Spec: https://hl7.org/fhir/R4/search.html
  */
+import type { TokenRow } from './rows.ts';
 
-export type DatePrefix = 'eq' | 'ne' | 'gt' | 'lt' | 'ge' | 'le' | 'sa' | 'eb' | 'ap';
+export type { TokenRow };
+
+export type Prefix = 'eq' | 'ne' | 'gt' | 'lt' | 'ge' | 'le' | 'sa' | 'eb' | 'ap';
+/** @deprecated alias kept for the core's _lastUpdated code */
+export type DatePrefix = Prefix;
 
 /** A token value: system|code. `system` undefined means any system; '' means "no system" (|code). */
 export interface TokenValue {
@@ -14,24 +21,70 @@ export interface TokenValue {
   code?: string;
 }
 
-/** A date value as the half-open instant range [low, high) it denotes (ISO instants in UTC) */
+/** A date value as the half-open instant range [low, high) it denotes (ISO instants in UTC); for `ap` the
+ * range is already widened (https://hl7.org/fhir/R4/search.html#prefix) */
 export interface DateValue {
-  prefix: DatePrefix;
+  prefix: Prefix;
   low: string;
   high: string;
 }
 
+/** A number: the exact value, and [low, high) its precision denotes (for eq/ne), or the `ap` range */
+export interface NumberValue {
+  prefix: Prefix;
+  value: number;
+  low: number;
+  high: number;
+}
+
+/** A quantity: the number part, plus how units are matched. With `canonicalCode` the stored canonical
+ * value is compared (number parts converted already); otherwise system/code (code also matches unit when
+ * no system was given: `5.4||mg`). */
+export interface QuantityValue extends NumberValue {
+  system?: string;
+  code?: string;
+  canonicalCode?: string;
+}
+
+/** A reference value: a local Type/id (type undefined = any type), or an absolute/canonical url */
+export type ReferenceValue = { type?: string; id: string } | { url: string };
+
+export type StringMode = 'prefix' | 'exact' | 'contains';
+export type UriMode = 'exact' | 'above' | 'below';
+
 export type Filter =
   /** OR over the ids */
   | { kind: 'id'; values: string[] }
-  /** OR over the values; identifier is a token search on Resource.identifier */
-  | { kind: 'token'; param: string; values: TokenValue[] }
   /** OR over the values, against meta.lastUpdated */
-  | { kind: 'lastUpdated'; values: DateValue[] };
+  | { kind: 'lastUpdated'; values: DateValue[] }
+  /** OR over the values; `negate` (:not) matches resources with no matching value */
+  | { kind: 'token'; param: string; values: TokenValue[]; negate?: boolean }
+  /** :text on a token: folded prefixes */
+  | { kind: 'text'; param: string; values: string[] }
+  /** values folded for prefix/contains, as given for exact */
+  | { kind: 'string'; param: string; mode: StringMode; values: string[] }
+  | { kind: 'date'; param: string; values: DateValue[] }
+  | { kind: 'number'; param: string; values: NumberValue[] }
+  | { kind: 'quantity'; param: string; values: QuantityValue[] }
+  | { kind: 'reference'; param: string; values: ReferenceValue[] }
+  | { kind: 'uri'; param: string; mode: UriMode; values: string[] }
+  /** :missing; `table` names the index rows that hold the parameter */
+  | { kind: 'missing'; param: string; table: IndexTableName; missing: boolean }
+  /** Chained parameter: `param` (a reference) points to a `targetType` resource matching `filter` */
+  | { kind: 'chain'; param: string; targetTypes: string[]; filter: Filter }
+  /** _has: some `sourceType` resource whose reference `param` points here matches `filter` */
+  | { kind: 'has'; sourceType: string; param: string; filter: Filter }
+  /** OR over alternative filters (a chain over several target types, _type searches) */
+  | { kind: 'any'; filters: Filter[] };
+
+export type IndexTableName = 'token' | 'string' | 'date' | 'number' | 'quantity' | 'reference' | 'uri';
 
 export interface SortKey {
-  param: '_id' | '_lastUpdated';
+  /** '_id', '_lastUpdated' or a search parameter code */
+  param: string;
   descending: boolean;
+  /** The index rows the parameter lives in (absent for _id and _lastUpdated) */
+  table?: IndexTableName;
 }
 
 export interface SearchPlan {
@@ -43,11 +96,4 @@ export interface SearchPlan {
   offset: number;
   /** Whether the store should count all matches */
   total: boolean;
-}
-
-/** The token index rows of a resource for the parameters the core supports. */
-export interface TokenRow {
-  param: string;
-  system: string | null;
-  code: string;
 }

@@ -57,9 +57,29 @@ t.test('sqlite file: migrations are recorded once and not re-run on reopen', asy
   const db = new Database(file, { readonly: true });
   t.teardown(() => db.close());
   const rows = db.prepare('SELECT version, name FROM schema_migrations').all() as { version: number }[];
-  t.same(rows.map((r) => r.version), [1]);
+  t.same(rows.map((r) => r.version), [1, 2]);
   const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-  t.same(tables, ['idx_token', 'resource', 'resource_current', 'schema_migrations']);
+  t.same(tables, ['idx_date', 'idx_number', 'idx_quantity', 'idx_reference', 'idx_string', 'idx_text', 'idx_token', 'idx_uri', 'resource', 'resource_current', 'schema_migrations']);
+});
+
+t.test('sqlite file: a store written at schema 1 is migrated and its resources indexed again (migration 2 reindexes)', async (t) => {
+  const file = tempFile();
+  const repo = await SqliteRepository.open({ file });
+  const p = await repo.create({ resourceType: 'Patient', name: [{ family: 'Løvås' }] } as never);
+  await repo.close();
+  // Turn the file back into a schema-1 store: the version-2 tables and their bookkeeping row gone, and
+  // idx_token holding identifier rows only, as schema 1 wrote it.
+  const db = new Database(file);
+  for (const tbl of ['idx_text', 'idx_string', 'idx_date', 'idx_number', 'idx_quantity', 'idx_reference', 'idx_uri']) db.exec(`DROP TABLE ${tbl}`);
+  db.exec("DELETE FROM idx_token WHERE param <> 'identifier'");
+  db.exec('DELETE FROM schema_migrations WHERE version = 2');
+  db.close();
+  const again = await SqliteRepository.open({ file });
+  t.teardown(() => again.close());
+  const byName = await again.search({ resourceType: 'Patient', filters: [{ kind: 'string', param: 'family', mode: 'prefix', values: ['løv'] }], sort: [], count: 10, offset: 0, total: true });
+  t.same(byName.entries.map((e) => e.id), [p.id], 'the resource written before the migration is found by a version-2 index');
+  const byToken = await again.search({ resourceType: 'Patient', filters: [{ kind: 'token', param: 'deceased', values: [{ code: 'false' }] }], sort: [], count: 10, offset: 0, total: true });
+  t.same(byToken.entries.map((e) => e.id), [p.id], 'idx_token rows of the newly indexed parameters are written too');
 });
 
 t.test('sqlite: WAL, and synchronous as configured (FULL default, NORMAL on request, OFF only for :memory:)', async (t) => {

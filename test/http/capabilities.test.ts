@@ -20,7 +20,12 @@ t.test('the CapabilityStatement lists every R4 type with exactly the interaction
   t.same(new Set(patientRes.interaction.map((i: any) => i.code)), typeCodes);
   t.same(rest.interaction.map((i: any) => i.code).sort(), ['batch', 'history-system', 'transaction']);
   t.equal(patientRes.conditionalDelete, 'single');
-  t.same(patientRes.searchParam.map((p: any) => p.name), ['_id', '_lastUpdated', 'identifier']);
+  const names = patientRes.searchParam.map((p: any) => p.name);
+  for (const n of ['_id', '_lastUpdated', '_tag', '_profile', 'identifier', 'name', 'family', 'birthdate', 'general-practitioner', 'address-city']) {
+    t.ok(names.includes(n), `Patient declares ${n}`);
+  }
+  for (const n of ['_text', '_content', '_query']) t.notOk(names.includes(n), `special parameter ${n} is not claimed`);
+  t.same(patientRes.searchInclude, ['*']);
   const binary = rest.resource.find((r: any) => r.type === 'Binary');
   t.notOk(binary.searchParam.some((p: any) => p.name === 'identifier'), 'Binary has no identifier parameter');
 });

@@ -4,8 +4,8 @@
  * https://hl7.org/fhir/R4/capabilitystatement.html , https://hl7.org/fhir/R4/http.html#capabilities
  */
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
-import { SUPPORTED_SEARCH_PARAMS } from '../../search/parse.ts';
-import { IDENTIFIER_TYPES, R4_RESOURCE_TYPES } from '../r4-resource-types.ts';
+import { supportedSearchParams } from '../../search/parse.ts';
+import { R4_RESOURCE_TYPES } from '../r4-resource-types.ts';
 import { ROUTES, type SystemInteraction, type TypeInteraction } from '../routes.ts';
 import type { Handler } from '../context.ts';
 import type { HelsebroOptions } from '../../config/options.ts';
@@ -39,12 +39,9 @@ export function buildCapabilityStatement(baseUrl: string, options: HelsebroOptio
     conditionalUpdate: cond.has('update'),
     conditionalDelete: cond.has('delete') ? 'single' : 'not-supported',
     referencePolicy: options.referentialIntegrity === 'enforce' ? ['literal', 'local', 'enforced'] : ['literal', 'local'],
-    searchParam: SUPPORTED_SEARCH_PARAMS.filter((p) => p.name !== 'identifier' || IDENTIFIER_TYPES.has(type)).map((p) => ({
-      name: p.name,
-      definition: p.name.startsWith('_') ? `http://hl7.org/fhir/SearchParameter/Resource${p.name.replace('_', '-')}` : `http://hl7.org/fhir/SearchParameter/${type}-identifier`,
-      type: p.type,
-      documentation: p.documentation,
-    })),
+    searchInclude: ['*'],
+    searchRevInclude: ['*'],
+    searchParam: supportedSearchParams(type).map((p) => ({ name: p.name, definition: p.definition, type: p.type as 'string' })),
   }));
   return {
     resourceType: 'CapabilityStatement',

@@ -5,69 +5,40 @@
  * order SQLite's BINARY collation uses.
  * Spec: https://hl7.org/fhir/R4/search.html (#token, #prefix, #sort), https://hl7.org/fhir/R4/http.html#history
  */
-import type { DateValue, Filter, SearchPlan, SortKey, TokenValue } from '../../search/plan.ts';
+import { compareBy, matches, type Candidate, type MatchSource } from '../../search/match.ts';
+import type { SearchPlan, SortKey } from '../../search/plan.ts';
 import type { HistoryOptions, HistoryPage, HistoryScope, SearchPage, StoredResource } from '../repository.ts';
 import { toInstant } from '../sql/instant.ts';
 import type { MemoryState, TxLog, Version } from './state.ts';
 
+/** The memory store as the matcher sees it: live current versions with their index rows */
+function source(state: MemoryState, tx: TxLog | undefined): MatchSource {
+  const live = (v: Version | undefined) => (v && !v.s.deleted ? { id: v.s.id, lastUpdated: v.s.lastUpdated, rows: v.rows } : undefined);
+  return {
+    get: (type, id) => live(state.current(state.versions(type, id), tx)),
+    *all(type) {
+      for (const list of state.byType.get(type)?.values() ?? []) {
+        const head = live(state.current(list, tx));
+        if (head) yield head;
+      }
+    },
+  };
+}
+
 export function search(state: MemoryState, tx: TxLog | undefined, plan: SearchPlan): SearchPage {
-  const matches: Version[] = [];
+  const src = source(state, tx);
+  const hits: { c: Candidate; s: StoredResource }[] = [];
   for (const list of state.byType.get(plan.resourceType)?.values() ?? []) {
     const v = state.current(list, tx);
-    if (v && !v.s.deleted && plan.filters.every((f) => matchesFilter(v, f))) matches.push(v);
+    if (!v || v.s.deleted) continue;
+    const c: Candidate = { resourceType: plan.resourceType, id: v.s.id, lastUpdated: v.s.lastUpdated, rows: v.rows };
+    if (plan.filters.every((f) => matches(c, f, src))) hits.push({ c, s: v.s });
   }
+  // The SQL stores' order: the plan's keys (missing values last), else _lastUpdated; ties by id.
   const keys: SortKey[] = plan.sort.length > 0 ? [...plan.sort] : [{ param: '_lastUpdated', descending: false }];
-  if (!keys.some((k) => k.param === '_id')) keys.push({ param: '_id', descending: false });
-  matches.sort((a, b) => {
-    for (const k of keys) {
-      const x = k.param === '_id' ? a.s.id : a.s.lastUpdated;
-      const y = k.param === '_id' ? b.s.id : b.s.lastUpdated;
-      if (x !== y) return (x < y ? -1 : 1) * (k.descending ? -1 : 1);
-    }
-    return 0;
-  });
-  const entries = matches.slice(plan.offset, plan.offset + plan.count).map((v) => v.s);
-  return plan.total ? { entries, total: matches.length } : { entries };
-}
-
-function matchesFilter(v: Version, f: Filter): boolean {
-  switch (f.kind) {
-    case 'id':
-      return f.values.includes(v.s.id);
-    case 'token':
-      return v.tokens.some((r) => r.param === f.param && f.values.some((t) => tokenMatches(r.system, r.code, t)));
-    case 'lastUpdated':
-      return f.values.some((d) => inRange(v.s.lastUpdated, d));
-    default:
-      throw new Error(`the memory store cannot serve a ${(f as Filter).kind} filter`);
-  }
-}
-
-function tokenMatches(system: string | null, code: string, t: TokenValue): boolean {
-  if (t.system !== undefined && (t.system === '' ? system !== null : system !== t.system)) return false;
-  return t.code === undefined || code === t.code;
-}
-
-function inRange(lu: string, d: DateValue): boolean {
-  const low = toInstant(d.low);
-  const high = toInstant(d.high);
-  switch (d.prefix) {
-    case 'eq':
-    case 'ap':
-      return lu >= low && lu < high;
-    case 'ne':
-      return lu < low || lu >= high;
-    case 'gt':
-    case 'sa':
-      return lu >= high;
-    case 'lt':
-    case 'eb':
-      return lu < low;
-    case 'ge':
-      return lu >= low;
-    case 'le':
-      return lu < high;
-  }
+  hits.sort((a, b) => compareBy(keys, a.c, b.c));
+  const entries = hits.slice(plan.offset, plan.offset + plan.count).map((h) => h.s);
+  return plan.total ? { entries, total: hits.length } : { entries };
 }
 
 export function history(state: MemoryState, tx: TxLog | undefined, scope: HistoryScope, opts: HistoryOptions): HistoryPage {

@@ -9,8 +9,8 @@
  * https://hl7.org/fhir/R4/http.html#history (versions are kept), https://hl7.org/fhir/R4/http.html#transaction
  */
 import type { Resource } from '@medplum/fhirtypes';
-import { tokenRows } from '../../search/index-values.ts';
-import type { TokenRow } from '../../search/plan.ts';
+import { extractRows } from '../../search/extract.ts';
+import { emptyRows, type IndexRows } from '../../search/rows.ts';
 import { MonotonicClock } from '../clock.ts';
 import type { StoredResource } from '../repository.ts';
 import { storedVersion } from '../serialise.ts';
@@ -19,8 +19,8 @@ import { Mutex } from './mutex.ts';
 
 export interface Version {
   readonly s: StoredResource;
-  /** Token index rows of this version (empty for a tombstone) */
-  readonly tokens: readonly TokenRow[];
+  /** Index rows of this version (none for a tombstone) */
+  readonly rows: IndexRows;
   pending: boolean;
 }
 
@@ -69,7 +69,7 @@ export class MemoryState {
     if (!ids) this.byType.set(type, (ids = new Map()));
     let list = ids.get(id);
     if (!list) ids.set(id, (list = []));
-    const v: Version = { s, tokens: resource === undefined ? [] : tokenRows(resource), pending: tx !== undefined };
+    const v: Version = { s, rows: resource === undefined ? emptyRows() : extractRows(resource), pending: tx !== undefined };
     list.push(v);
     this.log.push(v);
     tx?.journal.push({ list, version: v });

@@ -28,14 +28,20 @@ export type Expr =
   | { readonly kind: 'null'; readonly item: Expr; readonly negate: boolean }
   | { readonly kind: 'in'; readonly left: Expr; readonly list: readonly Expr[] | Select }
   | { readonly kind: 'exists'; readonly query: Select }
-  | { readonly kind: 'call'; readonly fn: 'MAX' | 'MIN' | 'COUNT'; readonly args: readonly Expr[] | '*' }
-  | { readonly kind: 'sub'; readonly query: Select };
+  | { readonly kind: 'call'; readonly fn: 'MAX' | 'MIN' | 'COUNT' | 'COALESCE'; readonly args: readonly Expr[] | '*' }
+  | { readonly kind: 'sub'; readonly query: Select }
+  /** haystack contains needle as a substring (dialect function: instr / strpos) */
+  | { readonly kind: 'contains'; readonly haystack: Expr; readonly needle: Expr }
+  /** `prefix` is a prefix of `of` (portable: substr(of, 1, length(prefix)) = prefix) */
+  | { readonly kind: 'prefixOf'; readonly prefix: Expr; readonly of: Expr };
 
 export type CmpOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
 
 export interface Order {
   readonly expr: Expr;
   readonly descending?: boolean;
+  /** Rows without a value sort last in either direction (SQLite >= 3.30 and PostgreSQL both accept it) */
+  readonly nullsLast?: boolean;
 }
 
 export interface Select {
@@ -82,8 +88,10 @@ export const isNull = (item: Expr, negate = false): Expr => ({ kind: 'null', ite
 export const not = (item: Expr): Expr => ({ kind: 'not', item });
 export const exists = (query: Select): Expr => ({ kind: 'exists', query });
 export const inList = (left: Expr, list: readonly Expr[] | Select): Expr => ({ kind: 'in', left, list });
-export const call = (fn: 'MAX' | 'MIN' | 'COUNT', args: readonly Expr[] | '*'): Expr => ({ kind: 'call', fn, args });
+export const call = (fn: 'MAX' | 'MIN' | 'COUNT' | 'COALESCE', args: readonly Expr[] | '*'): Expr => ({ kind: 'call', fn, args });
 export const sub = (query: Select): Expr => ({ kind: 'sub', query });
+export const contains = (haystack: Expr, needle: Expr): Expr => ({ kind: 'contains', haystack, needle });
+export const prefixOf = (prefix: Expr, of: Expr): Expr => ({ kind: 'prefixOf', prefix, of });
 
 /** AND of the items; an empty AND is TRUE, so it renders as nothing in a WHERE (see `where`) */
 export function and(...items: (Expr | undefined)[]): Expr | undefined {
@@ -143,6 +151,12 @@ class Renderer {
         return `${e.fn}(${e.args === '*' ? '*' : e.args.map((x) => this.expr(x)).join(', ')})`;
       case 'sub':
         return `(${this.select(e.query)})`;
+      case 'contains':
+        return this.d.contains(this.expr(e.haystack), this.expr(e.needle));
+      case 'prefixOf': {
+        const prefix = this.expr(e.prefix);
+        return `substr(${this.expr(e.of)}, 1, length(${prefix})) = ${prefix}`;
+      }
     }
   }
 
@@ -151,7 +165,7 @@ class Renderer {
     let sql = `SELECT ${cols.join(', ')} FROM ${ident(s.from)}${s.as ? ` ${ident(s.as)}` : ''}`;
     if (s.where) sql += ` WHERE ${this.expr(s.where)}`;
     if (s.orderBy && s.orderBy.length > 0) {
-      sql += ` ORDER BY ${s.orderBy.map((o) => `${this.expr(o.expr)}${o.descending ? ' DESC' : ' ASC'}`).join(', ')}`;
+      sql += ` ORDER BY ${s.orderBy.map((o) => `${this.expr(o.expr)}${o.descending ? ' DESC' : ' ASC'}${o.nullsLast ? ' NULLS LAST' : ''}`).join(', ')}`;
     }
     if (s.limit !== undefined || s.offset !== undefined) {
       const limit = s.limit === undefined ? undefined : this.param(s.limit);

@@ -25,6 +25,8 @@ export interface Dialect {
   /** How a write transaction starts: it must take the write lock at once, so two writers never both read
    * the same version head and then both try to write the next version (SQLite: BEGIN IMMEDIATE). */
   beginWrite(): string;
+  /** A condition: the rendered `haystack` contains the rendered `needle` */
+  contains(haystack: string, needle: string): string;
 }
 
 export type Row = Record<string, SqlValue>;
@@ -49,6 +51,7 @@ export const sqliteDialect: Dialect = {
   // SQLite needs a LIMIT before an OFFSET; -1 means "no limit"
   limitOffset: (limit, offset) => `LIMIT ${limit ?? '-1'}${offset === undefined ? '' : ` OFFSET ${offset}`}`,
   beginWrite: () => 'BEGIN IMMEDIATE',
+  contains: (h, n) => `instr(${h}, ${n}) > 0`,
 };
 
 export const postgresDialect: Dialect = {
@@ -61,4 +64,5 @@ export const postgresDialect: Dialect = {
   // SERIALIZABLE transaction makes the loser of a version race fail (and the (type, id, version) primary
   // key refuses a duplicate version in any case).
   beginWrite: () => 'BEGIN ISOLATION LEVEL SERIALIZABLE',
+  contains: (h, n) => `strpos(${h}, ${n}) > 0`,
 };

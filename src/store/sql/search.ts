@@ -3,11 +3,21 @@
  * (non-deleted) heads, AND-ed with one WHERE fragment per filter from the index that serves it, ordered by
  * the plan's sort keys (default: _lastUpdated then _id, ascending: a stable order, so _offset paging never
  * repeats or skips a row while nothing is written), paged by LIMIT/OFFSET.
+ *
+ * Chains and _has nest whole searches (https://hl7.org/fhir/R4/search.html#chaining , #has):
+ *   Observation?subject:Patient.name=ola
+ *     c.id IN (SELECT t0.id FROM idx_reference t0 WHERE t0.type = 'Observation' AND t0.param = 'subject'
+ *              AND t0.target_type = 'Patient' AND t0.target_id IN
+ *                (SELECT c1.id FROM resource_current c1 WHERE c1.type = 'Patient' AND c1.deleted = 0
+ *                 AND c1.id IN (SELECT t1.id FROM idx_string t1 WHERE ... folded >= 'ola' ...)))
+ *   Patient?_has:Observation:subject:code=1234
+ *     c.id IN (SELECT t0.target_id FROM idx_reference t0 WHERE t0.type = 'Observation' AND t0.param = 'subject'
+ *              AND t0.target_type = 'Patient' AND t0.id IN (SELECT c1.id FROM resource_current c1 ... code ...))
  * Spec: https://hl7.org/fhir/R4/search.html , #sort , #count , #total (_total)
  */
 import type { Filter, SearchPlan, SortKey } from '../../search/plan.ts';
 import type { SearchPage } from '../repository.ts';
-import { and, call, col, eq, exec, val, type Expr, type Order, type Select } from './builder.ts';
+import { and, call, col, eq, exec, inList, or, val, type Expr, type Order, type Select } from './builder.ts';
 import type { Connection } from './dialect.ts';
 import type { SearchContext, SearchIndex } from './indexes/index-table.ts';
 import { SEARCH_INDEXES } from './indexes/registry.ts';
@@ -15,7 +25,7 @@ import { columnsOf, toStored } from './statements.ts';
 
 function indexFor(filter: Filter): SearchIndex {
   const ix = SEARCH_INDEXES.find((i) => i.serves(filter));
-  // The planner only emits filters the stores support; anything else is a programming fault (500).
+  // The parser only emits filters the stores support; anything else is a programming fault (500).
   if (!ix) throw new Error(`no index serves the ${filter.kind} filter`);
   return ix;
 }
@@ -26,12 +36,63 @@ function sorterFor(key: SortKey): SearchIndex {
   return ix;
 }
 
+/** Live heads of one type matching a filter, as `SELECT id` (the inner search of a chain or _has) */
+function matchingIds(type: string, filter: Filter, depth: number): Select {
+  const head = `c${depth}`;
+  return {
+    kind: 'select',
+    from: 'resource_current',
+    as: head,
+    columns: [col(head, 'id')],
+    where: and(eq(col(head, 'type'), val(type)), eq(col(head, 'deleted'), val(0)), condition(filter, { head, resourceType: type, depth })),
+  };
+}
+
+/** The WHERE fragment for one filter on the head row of ctx */
+export function condition(filter: Filter, ctx: SearchContext): Expr {
+  const t = `r${ctx.depth}`;
+  const refs = (param: string, cond: Expr | undefined, select: 'id' | 'target_id', type: string): Select => ({
+    kind: 'select',
+    from: 'idx_reference',
+    as: t,
+    columns: [col(t, select)],
+    where: and(eq(col(t, 'type'), val(type)), eq(col(t, 'param'), val(param)), cond),
+  });
+  switch (filter.kind) {
+    case 'chain':
+      return inList(
+        col(ctx.head, 'id'),
+        refs(
+          filter.param,
+          or(...filter.targetTypes.map((target) =>
+            and(eq(col(t, 'target_type'), val(target)), inList(col(t, 'target_id'), matchingIds(target, filter.filter, ctx.depth + 1)))!)),
+          'id',
+          ctx.resourceType,
+        ),
+      );
+    case 'has':
+      return inList(
+        col(ctx.head, 'id'),
+        refs(
+          filter.param,
+          and(eq(col(t, 'target_type'), val(ctx.resourceType)), inList(col(t, 'id'), matchingIds(filter.sourceType, filter.filter, ctx.depth + 1))),
+          'target_id',
+          filter.sourceType,
+        ),
+      );
+    case 'any':
+      return or(...filter.filters.map((f) => condition(f, ctx)));
+    default:
+      return indexFor(filter).where(filter, ctx);
+  }
+}
+
 export function searchStatements(plan: SearchPlan): { page: Select; count: Select } {
-  const ctx: SearchContext = { head: 'c', resourceType: plan.resourceType };
+  const ctx: SearchContext = { head: 'c', resourceType: plan.resourceType, depth: 0 };
   const where = and(
     eq(col('c', 'type'), val(plan.resourceType)),
     eq(col('c', 'deleted'), val(0)),
-    ...plan.filters.map((f) => indexFor(f).where(f, ctx)),
+    ...plan.filters.map((f) => condition(f, ctx)),
   ) as Expr;
   const orderBy: Order[] = plan.sort.map((k) => sorterFor(k).orderBy(k, ctx));
   // Ties are broken by id (unique within the type), so the order is total and paging is stable.

@@ -12,9 +12,11 @@ import { FhirError } from '../../errors/fhir-error.ts';
 import type { MonotonicClock } from '../clock.ts';
 import type { CreateOptions, DeleteOptions, StoredResource, UpdateOptions, UpdateResult } from '../repository.ts';
 import { newId, storedVersion } from '../serialise.ts';
-import { exec, type Statement } from './builder.ts';
+import { and, cmp, col, eq, exec, or, val, type Statement } from './builder.ts';
 import type { Connection } from './dialect.ts';
 import { INDEX_TABLES } from './indexes/registry.ts';
+import { extractRows } from '../../search/extract.ts';
+import { emptyRows } from '../../search/rows.ts';
 import { checkCreate, checkDelete, checkId, checkUpdate, type Head } from './version-rules.ts';
 import { insertVersion, readCurrent, readHead, readVersion, toStored, upsertHead } from './statements.ts';
 
@@ -72,7 +74,37 @@ export async function deleteOne(env: WriteEnv, type: string, id: string, opts: D
 async function writeVersion(env: WriteEnv, type: string, id: string, version: number, resource: Resource | undefined): Promise<StoredResource> {
   const s = storedVersion(type, id, version, env.clock.next(), resource);
   const statements: Statement[] = [insertVersion(s), upsertHead(s)];
-  for (const ix of INDEX_TABLES) statements.push(...ix.write(type, id, resource === undefined ? [] : ix.rows(resource)));
+  const rows = resource === undefined ? emptyRows() : extractRows(resource);
+  // A first version has no index rows to delete.
+  for (const ix of INDEX_TABLES) statements.push(...ix.write(type, id, rows, version === 1));
   for (const st of statements) await exec(env.conn, st);
   return s;
+}
+
+/**
+ * Rebuilds every index row of every current resource (after a migration that adds index tables or changes
+ * how values are extracted). Runs in the caller's transaction; reads heads in id pages so memory stays
+ * flat on a large store.
+ */
+export async function reindexAll(conn: Connection): Promise<number> {
+  let n = 0;
+  let after = { type: '', id: '' };
+  for (;;) {
+    const page = await exec(conn, {
+      kind: 'select',
+      from: 'resource_current',
+      columns: [col(undefined, 'type'), col(undefined, 'id'), col(undefined, 'deleted'), col(undefined, 'json')],
+      where: or(cmp('>', col(undefined, 'type'), val(after.type)), and(eq(col(undefined, 'type'), val(after.type)), cmp('>', col(undefined, 'id'), val(after.id)))!),
+      orderBy: [{ expr: col(undefined, 'type') }, { expr: col(undefined, 'id') }],
+      limit: 500,
+    });
+    if (page.rows.length === 0) return n;
+    for (const r of page.rows) {
+      const rows = Number(r.deleted) === 1 ? emptyRows() : extractRows(JSON.parse(r.json as string) as Resource);
+      for (const ix of INDEX_TABLES) for (const st of ix.write(r.type as string, r.id as string, rows, false)) await exec(conn, st);
+      n++;
+    }
+    const last = page.rows[page.rows.length - 1];
+    after = { type: last.type as string, id: last.id as string };
+  }
 }

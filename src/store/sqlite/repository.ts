@@ -33,10 +33,10 @@ import type {
 import { bind, call, col, exec, render, slot, type Query } from '../sql/builder.ts';
 import { sqliteDialect } from '../sql/dialect.ts';
 import { runHistory } from '../sql/history.ts';
-import { migrate } from '../sql/migrations/index.ts';
+import { migrate, needsReindex } from '../sql/migrations/index.ts';
 import { runSearch } from '../sql/search.ts';
 import { readCurrent, toStored } from '../sql/statements.ts';
-import { createOne, deleteOne, updateOne, vreadOne } from '../sql/versions.ts';
+import { createOne, deleteOne, reindexAll, updateOne, vreadOne } from '../sql/versions.ts';
 import { SqliteConnection } from './connection.ts';
 import { Lru } from './lru.ts';
 import { SqliteTransaction, type SqliteWriteEnv } from './transaction.ts';
@@ -97,7 +97,16 @@ export class SqliteRepository implements Repository {
     }
     const writer = new SqliteConnection(file, { readonly: false, synchronous: ephemeral ? 'OFF' : (opts.synchronous ?? 'FULL') });
     try {
-      await migrate(writer);
+      if (needsReindex(await migrate(writer))) {
+        writer.run(writer.dialect.beginWrite());
+        try {
+          await reindexAll(writer);
+          writer.run('COMMIT');
+        } catch (e) {
+          writer.run('ROLLBACK');
+          throw e;
+        }
+      }
       // lastUpdated must stay strictly increasing across restarts, even if the wall clock went back.
       const clock = new MonotonicClock(opts.now);
       const max = (await exec(writer, { kind: 'select', from: 'resource', columns: [{ expr: call('MAX', [col(undefined, 'last_updated')]), as: 'm' }] })).rows[0]?.m;

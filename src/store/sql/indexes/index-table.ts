@@ -1,20 +1,22 @@
 /**
  * The protocol every search index speaks (DESIGN.md house rule 5): which filters and sorts it serves, the
- * index rows a resource contributes, the statements that rewrite those rows, the WHERE for a filter and the
- * ORDER BY for a sort. The search query (../search.ts) only dispatches to these objects, so the search
- * issue adds idx_string, idx_date, idx_reference... as new classes beside idx_token without touching it.
+ * rows it keeps for a resource, the statements that rewrite those rows, the WHERE for a filter and the
+ * ORDER BY for a sort. The search query (../search.ts) only dispatches to these objects and composes
+ * chains and _has from them.
  *
  * Spec: https://hl7.org/fhir/R4/search.html (parameter types), #sort
  */
-import type { Resource } from '@medplum/fhirtypes';
 import type { Filter, SortKey } from '../../../search/plan.ts';
+import type { IndexRows } from '../../../search/rows.ts';
 import type { Expr, Order, Statement } from '../builder.ts';
 
 /** What a WHERE or ORDER BY fragment may refer to: the alias of the current-version row being filtered,
- * and the resource type the whole search is restricted to (bound once, so subqueries stay uncorrelated). */
+ * the resource type the search is restricted to (bound once, so subqueries stay uncorrelated), and the
+ * nesting depth (chains and _has nest searches; aliases carry the depth so they never collide). */
 export interface SearchContext {
   readonly head: string;
   readonly resourceType: string;
+  readonly depth: number;
 }
 
 export interface SearchIndex {
@@ -26,10 +28,9 @@ export interface SearchIndex {
 }
 
 /** An index with its own table, written in the same transaction as the resource version it indexes */
-export interface IndexTable<R> extends SearchIndex {
+export interface IndexTable extends SearchIndex {
   readonly table: string;
-  /** The rows the resource contributes (none for a tombstone: deleted resources are not searchable) */
-  rows(resource: Resource): R[];
-  /** Statements that make the stored rows of (type, id) exactly `rows` */
-  write(resourceType: string, id: string, rows: readonly R[]): Statement[];
+  /** Statements that make the stored rows of (type, id) exactly this table's share of `rows`; `fresh`
+   * when the resource had no rows before (its first version), so nothing needs deleting */
+  write(resourceType: string, id: string, rows: IndexRows, fresh: boolean): Statement[];
 }

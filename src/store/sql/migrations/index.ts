@@ -7,17 +7,21 @@
 import { col, exec } from '../builder.ts';
 import type { Connection } from '../dialect.ts';
 import { initial } from './001-initial.ts';
+import { searchIndexes } from './002-search-indexes.ts';
 
 export interface Migration {
   version: number;
   name: string;
   /** Plain DDL strings in the portable subset (no values, so no builder needed) */
   statements: string[];
+  /** Every current resource must be indexed again after this migration (new index tables or rules) */
+  reindex?: boolean;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial];
+export const MIGRATIONS: readonly Migration[] = [initial, searchIndexes];
 
-/** Applies every pending migration; returns the versions applied now */
+/** Applies every pending migration; returns the versions applied now (the caller reindexes when one of
+ * them says `reindex`) */
 export async function migrate(conn: Connection, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
   await conn.query(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
@@ -45,4 +49,9 @@ export async function migrate(conn: Connection, migrations: readonly Migration[]
     applied.push(m.version);
   }
   return applied;
+}
+
+/** Whether any of the applied migrations asks for every current resource to be indexed again */
+export function needsReindex(applied: readonly number[], migrations: readonly Migration[] = MIGRATIONS): boolean {
+  return migrations.some((m) => m.reindex === true && applied.includes(m.version));
 }

@@ -1,0 +1,193 @@
+/**
+ * A resource's index rows for every search parameter of its type: each parameter's expression
+ * (./paths.ts) finds typed values, and each value becomes rows by the parameter's type, following the
+ * tables of https://hl7.org/fhir/R4/search.html :
+ *   string    string-like primitives; HumanName: family, given, prefix, suffix, text; Address: line, city,
+ *             district, state, postalCode, country, text (#string)
+ *   token     code/boolean/string as a bare code; Coding system|code; CodeableConcept: each Coding;
+ *             Identifier system|value; ContactPoint system|value (#token); :text sees CodeableConcept.text,
+ *             Coding.display and Identifier.type.text; Identifier.type feeds :of-type
+ *   date      date, dateTime, instant as the range their precision denotes; Period [start, end) with open
+ *             ends unbounded; Timing.event (#date)
+ *   number    integer, decimal, positiveInt, unsignedInt (#number)
+ *   quantity  Quantity and its profiles (Age, Duration, Distance, Count, SimpleQuantity), Money (#quantity)
+ *   reference Reference (literal reference, identifier), canonical, uri (#reference)
+ *   uri       uri, url, canonical, oid, uuid (#uri)
+ * _id and _lastUpdated are columns of the head row, not index rows. Composite and special parameters are
+ * not indexed in this build (the parser refuses them with a coded error). Deleted versions have no rows.
+ */
+import type { Resource } from '@medplum/fhirtypes';
+import { parseDateRange } from './date.ts';
+import { fold, sortKey } from './fold.ts';
+import { compilePath, referenceTarget, type CompiledPath, type Typed } from './paths.ts';
+import { searchParamsOf, type SearchParamDef } from './registry.ts';
+import { emptyRows, MAX_INSTANT, MIN_INSTANT, type IndexRows } from './rows.ts';
+import { canonical } from './ucum.ts';
+
+const HEAD_PARAMS = new Set(['_id', '_lastUpdated']);
+const INDEXED_TYPES = new Set(['string', 'token', 'date', 'number', 'quantity', 'reference', 'uri']);
+const UCUM = 'http://unitsofmeasure.org';
+const QUANTITY_TYPES = new Set(['Quantity', 'Age', 'Duration', 'Distance', 'Count', 'SimpleQuantity', 'MoneyQuantity']);
+
+interface Indexer {
+  def: SearchParamDef;
+  path: CompiledPath;
+}
+
+const indexers = new Map<string, Indexer[]>();
+
+/** The parameters of a type that have index rows, with their compiled expressions */
+export function indexersOf(resourceType: string): Indexer[] {
+  let list = indexers.get(resourceType);
+  if (list) return list;
+  list = [];
+  for (const def of searchParamsOf(resourceType).values()) {
+    if (HEAD_PARAMS.has(def.code) || !INDEXED_TYPES.has(def.type) || !def.expression) continue;
+    list.push({ def, path: compilePath(def.expression, resourceType) });
+  }
+  indexers.set(resourceType, list);
+  return list;
+}
+
+export function extractRows(resource: Resource): IndexRows {
+  const rows = emptyRows();
+  for (const { def, path } of indexersOf(resource.resourceType)) {
+    for (const tv of path.eval(resource)) addRows(rows, def, tv);
+  }
+  return rows;
+}
+
+/** The values one parameter finds in a resource (for _include, which follows reference values) */
+export function valuesOf(resource: Resource, def: SearchParamDef): IndexRows {
+  const rows = emptyRows();
+  if (!def.expression) return rows;
+  for (const tv of compilePath(def.expression, resource.resourceType).eval(resource)) addRows(rows, def, tv);
+  return rows;
+}
+
+const str = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
+
+function addRows(rows: IndexRows, def: SearchParamDef, { v, t }: Typed): void {
+  const param = def.code;
+  switch (def.type) {
+    case 'string':
+      for (const s of stringsOf(v, t)) rows.string.push({ param, value: s, folded: fold(s), sort: sortKey(s) });
+      return;
+    case 'token':
+      addToken(rows, param, v, t);
+      return;
+    case 'date':
+      for (const r of dateRanges(v, t)) rows.date.push({ param, low: r.low, high: r.high });
+      return;
+    case 'number':
+      if (typeof v === 'number' && Number.isFinite(v)) rows.number.push({ param, value: v });
+      return;
+    case 'quantity': {
+      const q = v as { value?: unknown; system?: unknown; code?: unknown; unit?: unknown; currency?: unknown };
+      if (!(QUANTITY_TYPES.has(t) || t === 'Money') || typeof q?.value !== 'number') return;
+      const system = t === 'Money' ? 'urn:iso:std:iso:4217' : str(q.system) ? q.system : null;
+      const code = t === 'Money' ? (str(q.currency) ? q.currency : null) : str(q.code) ? q.code : null;
+      const c = system === UCUM && code !== null ? canonical(q.value, code) : undefined;
+      rows.quantity.push({
+        param, value: q.value, system, code, unit: str(q.unit) ? q.unit : null,
+        canonicalValue: c?.value ?? null, canonicalCode: c?.code ?? null,
+      });
+      return;
+    }
+    case 'reference':
+      addReference(rows, param, v, t);
+      return;
+    case 'uri':
+      if (str(v)) rows.uri.push({ param, value: v });
+      return;
+  }
+}
+
+function stringsOf(v: unknown, t: string): string[] {
+  if (typeof v === 'string') return v.length > 0 ? [v] : [];
+  if (v === null || typeof v !== 'object') return [];
+  const o = v as Record<string, unknown>;
+  const parts =
+    t === 'HumanName' ? [o.family, o.given, o.prefix, o.suffix, o.text]
+    : t === 'Address' ? [o.line, o.city, o.district, o.state, o.postalCode, o.country, o.text]
+    : [];
+  const out: string[] = [];
+  for (const p of parts) {
+    if (Array.isArray(p)) for (const x of p) { if (str(x)) out.push(x); }
+    else if (str(p)) out.push(p);
+  }
+  return out;
+}
+
+function addToken(rows: IndexRows, param: string, v: unknown, t: string): void {
+  if (typeof v === 'boolean') { rows.token.push({ param, system: null, code: String(v) }); return; }
+  if (typeof v === 'string') { if (v.length > 0) rows.token.push({ param, system: null, code: v }); return; }
+  if (v === null || typeof v !== 'object') return;
+  const o = v as Record<string, unknown>;
+  const text = (x: unknown) => { if (str(x)) rows.text.push({ param, text: fold(x) }); };
+  const coding = (c: Record<string, unknown>) => {
+    if (str(c.code)) rows.token.push({ param, system: str(c.system) ? c.system : null, code: c.code });
+    text(c.display);
+  };
+  switch (t) {
+    case 'Coding':
+      coding(o);
+      return;
+    case 'CodeableConcept':
+      if (Array.isArray(o.coding)) for (const c of o.coding) if (c && typeof c === 'object') coding(c as Record<string, unknown>);
+      text(o.text);
+      return;
+    case 'Identifier': {
+      if (!str(o.value)) return;
+      rows.token.push({ param, system: str(o.system) ? o.system : null, code: o.value });
+      const type = o.type as { coding?: { system?: unknown; code?: unknown }[]; text?: unknown } | undefined;
+      for (const c of type?.coding ?? []) {
+        if (str(c.system) && str(c.code)) rows.token.push({ param: `${param}:of-type`, system: `${c.system}|${c.code}`, code: o.value });
+      }
+      text(type?.text);
+      return;
+    }
+    case 'ContactPoint':
+      if (str(o.value)) rows.token.push({ param, system: str(o.system) ? o.system : null, code: o.value });
+      return;
+  }
+}
+
+function dateRanges(v: unknown, t: string): { low: string; high: string }[] {
+  if (typeof v === 'string') {
+    const r = t === 'time' ? undefined : parseDateRange(v);
+    return r ? [r] : [];
+  }
+  if (v === null || typeof v !== 'object') return [];
+  const o = v as { start?: unknown; end?: unknown; event?: unknown };
+  if (t === 'Period') {
+    const start = str(o.start) ? parseDateRange(o.start) : undefined;
+    const end = str(o.end) ? parseDateRange(o.end) : undefined;
+    if (!start && !end) return [];
+    return [{ low: start?.low ?? MIN_INSTANT, high: end?.high ?? MAX_INSTANT }];
+  }
+  if (t === 'Timing' && Array.isArray(o.event)) return o.event.flatMap((e) => dateRanges(e, 'dateTime'));
+  return [];
+}
+
+function addReference(rows: IndexRows, param: string, v: unknown, t: string): void {
+  if (typeof v === 'string') {
+    // canonical or uri element
+    if (v.length > 0) rows.reference.push({ param, targetType: null, targetId: null, url: v });
+    return;
+  }
+  if (t !== 'Reference' || v === null || typeof v !== 'object') return;
+  const o = v as { reference?: unknown; identifier?: { system?: unknown; value?: unknown } };
+  const ref = o.reference;
+  if (str(ref) && !ref.startsWith('#')) {
+    const target = /^[A-Z][A-Za-z]+\//.test(ref) ? referenceTarget(ref) : undefined;
+    if (target) rows.reference.push({ param, targetType: target.type, targetId: target.id, url: null });
+    else rows.reference.push({ param, targetType: null, targetId: null, url: ref });
+  } else if (!str(ref)) {
+    rows.reference.push({ param, targetType: null, targetId: null, url: null });
+  }
+  const ident = o.identifier;
+  if (ident && str(ident.value)) {
+    rows.token.push({ param: `${param}:identifier`, system: str(ident.system) ? ident.system : null, code: ident.value });
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * What every idx_* table has in common: rows (type, id, param, <value columns>) for the current,
+ * non-deleted version of a resource, rewritten with it; a filter is an uncorrelated
+ * `head.id IN (SELECT t.id FROM idx_x t WHERE t.type = ? AND t.param = ? AND (<value> OR <value>))`, so the
+ * database drives the search from the (type, param, value) index; :missing is the same subquery without
+ * values (NOT IN for missing=true); a sort is the smallest value (largest when descending) of the
+ * resource's rows, resources without one last. https://hl7.org/fhir/R4/search.html#missing , #sort
+ */
+import type { Filter, SortKey } from '../../../search/plan.ts';
+import type { IndexRows } from '../../../search/rows.ts';
+import { and, call, col, eq, inList, not, or, sub, val, type Expr, type Order, type Select, type SqlValue, type Statement } from '../builder.ts';
+import type { IndexTable, SearchContext } from './index-table.ts';
+
+type RowKey = keyof IndexRows;
+type Row<K extends RowKey> = IndexRows[K][number];
+
+export abstract class ParamTable<K extends RowKey> implements IndexTable {
+  abstract readonly table: string;
+  /** Which IndexRows list this table stores, and the `table` name :missing filters and sort keys use */
+  abstract readonly key: K;
+  /** Value columns after (type, id, param) */
+  abstract readonly columns: readonly string[];
+  abstract readonly filterKind: Filter['kind'];
+  /** The per-row value a sort takes the smallest (largest when descending) of; ../../../search/match.ts
+   * sortValue() is the same rule for the memory store */
+  sortValue(t: string, _descending: boolean): Expr {
+    return col(t, 'value');
+  }
+
+  abstract values(row: Row<K>): SqlValue[];
+  /** The condition on alias `t` for one value of a filter; undefined = every row of the parameter */
+  abstract condition(t: string, filter: Filter, value: unknown): Expr | undefined;
+  /** Whether the filter matches resources WITHOUT a matching row (token :not) */
+  protected negated(_filter: Filter): boolean {
+    return false;
+  }
+
+  write(resourceType: string, id: string, rows: IndexRows, fresh: boolean): Statement[] {
+    const mine = rows[this.key] as Row<K>[];
+    const out: Statement[] = [];
+    if (!fresh) {
+      out.push({ kind: 'delete', table: this.table, where: and(eq(col(undefined, 'type'), val(resourceType)), eq(col(undefined, 'id'), val(id)))! });
+    }
+    if (mine.length > 0) {
+      out.push({
+        kind: 'insert',
+        table: this.table,
+        columns: ['type', 'id', 'param', ...this.columns],
+        rows: mine.map((r) => [resourceType, id, r.param, ...this.values(r)]),
+      });
+    }
+    return out;
+  }
+
+  serves(filter: Filter): boolean {
+    return filter.kind === this.filterKind || (filter.kind === 'missing' && filter.table === this.key);
+  }
+
+  where(filter: Filter, ctx: SearchContext): Expr {
+    const t = `t${ctx.depth}`;
+    const select = (cond: Expr | undefined): Select => ({
+      kind: 'select',
+      from: this.table,
+      as: t,
+      columns: [col(t, 'id')],
+      where: and(eq(col(t, 'type'), val(ctx.resourceType)), eq(col(t, 'param'), val((filter as { param: string }).param)), cond),
+    });
+    const head = col(ctx.head, 'id');
+    if (filter.kind === 'missing') {
+      const present = inList(head, select(undefined));
+      return filter.missing ? not(present) : present;
+    }
+    const values = (filter as { values: unknown[] }).values;
+    const alternatives = values.map((v) => this.condition(t, filter, v));
+    const cond = alternatives.some((a) => a === undefined) ? undefined : or(...(alternatives as Expr[]));
+    const hit = inList(head, select(cond));
+    return this.negated(filter) ? not(hit) : hit;
+  }
+
+  sorts(key: SortKey): boolean {
+    return key.table === this.key;
+  }
+
+  orderBy(key: SortKey, ctx: SearchContext): Order {
+    const t = `s${ctx.depth}`;
+    const value = sub({
+      kind: 'select',
+      from: this.table,
+      as: t,
+      columns: [call(key.descending ? 'MAX' : 'MIN', [this.sortValue(t, key.descending)])],
+      where: and(eq(col(t, 'type'), col(ctx.head, 'type')), eq(col(t, 'id'), col(ctx.head, 'id')), eq(col(t, 'param'), val(key.param))),
+    });
+    return { expr: value, descending: key.descending, nullsLast: true };
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * Schema version 2: one index table per search parameter type (DESIGN.md house rule 5), beside idx_token
+ * from version 1. Each holds rows (type, id, param, <value columns>) for current, non-deleted versions,
+ * rewritten in the transaction that writes the resource. Indexes lead with (type, param, value) so a
+ * filter is a range scan, plus (type, id) for the rewrite. After the DDL every current resource is
+ * indexed again (`reindex`): idx_token held only `identifier` rows before this version.
+ * Text columns compare as bytes (SQLite BINARY; a PostgreSQL dialect must declare them COLLATE "C"),
+ * which is what the folded values and Norwegian sort keys are built for (src/search/fold.ts).
+ */
+import type { Migration } from './index.ts';
+
+const table = (name: string, columns: string) => `CREATE TABLE ${name} (
+      type TEXT NOT NULL,
+      id TEXT NOT NULL,
+      param TEXT NOT NULL,
+      ${columns}
+    )`;
+
+export const searchIndexes: Migration = {
+  version: 2,
+  name: 'index tables for every search parameter type',
+  reindex: true,
+  statements: [
+    table('idx_text', 'text TEXT NOT NULL'),
+    `CREATE INDEX idx_text_value ON idx_text (type, param, text)`,
+    `CREATE INDEX idx_text_resource ON idx_text (type, id)`,
+    table('idx_string', 'value TEXT NOT NULL, folded TEXT NOT NULL, sort TEXT NOT NULL'),
+    `CREATE INDEX idx_string_folded ON idx_string (type, param, folded)`,
+    `CREATE INDEX idx_string_value ON idx_string (type, param, value)`,
+    `CREATE INDEX idx_string_resource ON idx_string (type, id)`,
+    table('idx_date', 'low TEXT NOT NULL, high TEXT NOT NULL'),
+    `CREATE INDEX idx_date_low ON idx_date (type, param, low, high)`,
+    `CREATE INDEX idx_date_high ON idx_date (type, param, high)`,
+    `CREATE INDEX idx_date_resource ON idx_date (type, id)`,
+    table('idx_number', 'value REAL NOT NULL'),
+    `CREATE INDEX idx_number_value ON idx_number (type, param, value)`,
+    `CREATE INDEX idx_number_resource ON idx_number (type, id)`,
+    table('idx_quantity', 'value REAL NOT NULL, system TEXT, code TEXT, unit TEXT, canonical_value REAL, canonical_code TEXT'),
+    `CREATE INDEX idx_quantity_canonical ON idx_quantity (type, param, canonical_code, canonical_value)`,
+    `CREATE INDEX idx_quantity_code ON idx_quantity (type, param, code, value)`,
+    `CREATE INDEX idx_quantity_resource ON idx_quantity (type, id)`,
+    table('idx_reference', 'target_type TEXT, target_id TEXT, url TEXT'),
+    `CREATE INDEX idx_reference_target ON idx_reference (type, param, target_id, target_type)`,
+    `CREATE INDEX idx_reference_url ON idx_reference (type, param, url)`,
+    // _has and _revinclude: "which resources point at this one"
+    `CREATE INDEX idx_reference_reverse ON idx_reference (target_type, target_id, param)`,
+    `CREATE INDEX idx_reference_resource ON idx_reference (type, id)`,
+    table('idx_uri', 'value TEXT NOT NULL'),
+    `CREATE INDEX idx_uri_value ON idx_uri (type, param, value)`,
+    `CREATE INDEX idx_uri_resource ON idx_uri (type, id)`,
+  ],
+};
