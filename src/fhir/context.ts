@@ -23,6 +23,8 @@ export interface RouteParams {
   type?: string;
   id?: string;
   versionId?: string;
+  /** Compartment search: the compartment's resource (Patient/123 in Patient/123/Observation) */
+  compartment?: { type: string; id: string };
 }
 
 export interface Env {

@@ -45,6 +45,7 @@ export function matchPath(path: string[]): { shape: Shape; params: RouteParams }
   const [first, second, third, fourth] = path;
   if (n === 1 && first === 'metadata') return { shape: 'metadata', params: {} };
   if (n === 1 && first === '_history') return { shape: 'system-history', params: {} };
+  if (n === 1 && first === '_search') return { shape: 'system-search', params: {} };
   if (first.startsWith('$') || second?.startsWith('$') || third?.startsWith('$')) {
     throw new FhirError('FHIR_OPERATION_UNKNOWN', { detail: path.find((s) => s.startsWith('$')) });
   }
@@ -58,6 +59,7 @@ export function matchPath(path: string[]): { shape: Shape; params: RouteParams }
   if (n === 2 && second === '_history') return { shape: 'type-history', params: { type } };
   if (!ID_PATTERN.test(second)) throw new FhirError('FHIR_ID_INVALID', { id: second });
   if (n === 2) return { shape: 'instance', params: { type, id: second } };
+  if (n === 3 && R4_RESOURCE_TYPE_SET.has(third)) return { shape: 'compartment', params: { type: third, compartment: { type, id: second } } };
   if (third === '_history') {
     if (n === 3) return { shape: 'instance-history', params: { type, id: second } };
     if (n === 4) {

@@ -12,6 +12,7 @@ import { conditionalDelete, del } from './interactions/delete.ts';
 import { history } from './interactions/history.ts';
 import { conditionalPatch, patch } from './interactions/patch.ts';
 import { read } from './interactions/read.ts';
+import { searchSystem } from './interactions/search-system.ts';
 import { searchType } from './interactions/search-type.ts';
 import { conditionalUpdate, update } from './interactions/update.ts';
 import { vread } from './interactions/vread.ts';
@@ -26,7 +27,9 @@ export type Shape =
   | 'type-history' // [T, '_history']
   | 'instance' // [T, id]
   | 'instance-history' // [T, id, '_history']
-  | 'version'; // [T, id, '_history', vid]
+  | 'version' // [T, id, '_history', vid]
+  | 'compartment' // [T, id, T2]
+  | 'system-search'; // ['_search']
 
 export type TypeInteraction = 'read' | 'vread' | 'update' | 'patch' | 'delete' | 'history-instance' | 'history-type' | 'create' | 'search-type';
 export type SystemInteraction = 'transaction' | 'batch' | 'search-system' | 'history-system';
@@ -59,6 +62,9 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', shape: 'type', handler: create, interaction: { level: 'type', code: 'create' }, conditional: 'create' },
   { method: 'GET', shape: 'type', handler: searchType, interaction: { level: 'type', code: 'search-type' } },
   { method: 'POST', shape: 'type-search', handler: searchType },
+  { method: 'GET', shape: 'compartment', handler: searchType },
+  { method: 'GET', shape: 'system', handler: searchSystem, interaction: { level: 'system', code: 'search-system' } },
+  { method: 'POST', shape: 'system-search', handler: searchSystem },
 ];
 
 const index = new Map<string, Handler>();

@@ -20,11 +20,12 @@ import type { Resource } from '@medplum/fhirtypes';
 import { parseDateRange } from './date.ts';
 import { fold, sortKey } from './fold.ts';
 import { compilePath, referenceTarget, type CompiledPath, type Typed } from './paths.ts';
-import { searchParamsOf, type SearchParamDef } from './registry.ts';
+import { searchParamByUrl, searchParamsOf, type SearchParamDef } from './registry.ts';
 import { emptyRows, MAX_INSTANT, MIN_INSTANT, type IndexRows } from './rows.ts';
 import { canonical } from './ucum.ts';
 
 const HEAD_PARAMS = new Set(['_id', '_lastUpdated']);
+const COMPONENT_TYPES = new Set(['string', 'token', 'date', 'number', 'quantity', 'reference', 'uri']);
 const INDEXED_TYPES = new Set(['string', 'token', 'date', 'number', 'quantity', 'reference', 'uri']);
 const UCUM = 'http://unitsofmeasure.org';
 const QUANTITY_TYPES = new Set(['Quantity', 'Age', 'Duration', 'Distance', 'Count', 'SimpleQuantity', 'MoneyQuantity']);
@@ -32,6 +33,9 @@ const QUANTITY_TYPES = new Set(['Quantity', 'Age', 'Duration', 'Distance', 'Coun
 interface Indexer {
   def: SearchParamDef;
   path: CompiledPath;
+  /** Composite parameters: each component's definition (its type) and expression, relative to an element
+   * the parameter's own expression finds */
+  components?: { def: SearchParamDef; relative: string }[];
 }
 
 const indexers = new Map<string, Indexer[]>();
@@ -42,19 +46,55 @@ export function indexersOf(resourceType: string): Indexer[] {
   if (list) return list;
   list = [];
   for (const def of searchParamsOf(resourceType).values()) {
-    if (HEAD_PARAMS.has(def.code) || !INDEXED_TYPES.has(def.type) || !def.expression) continue;
-    list.push({ def, path: compilePath(def.expression, resourceType) });
+    if (HEAD_PARAMS.has(def.code) || !def.expression) continue;
+    if (INDEXED_TYPES.has(def.type)) list.push({ def, path: compilePath(def.expression, resourceType) });
+    else if (def.type === 'composite') {
+      const components = compositeComponents(def);
+      if (components) list.push({ def, path: compilePath(def.expression, resourceType), components });
+    }
   }
   indexers.set(resourceType, list);
   return list;
 }
 
+/** The components of a composite parameter, when every one is a type this build indexes and is
+ * evaluated relative to the element (not via %resource) */
+export function compositeComponents(def: SearchParamDef): { def: SearchParamDef; relative: string }[] | undefined {
+  const out: { def: SearchParamDef; relative: string }[] = [];
+  for (const c of def.component ?? []) {
+    const cdef = searchParamByUrl(c.definition);
+    if (!cdef || !COMPONENT_TYPES.has(cdef.type) || c.expression.includes('%')) return undefined;
+    out.push({ def: cdef, relative: c.expression });
+  }
+  return out.length >= 2 ? out : undefined;
+}
+
 export function extractRows(resource: Resource): IndexRows {
   const rows = emptyRows();
-  for (const { def, path } of indexersOf(resource.resourceType)) {
-    for (const tv of path.eval(resource)) addRows(rows, def, tv);
+  let grp = 0;
+  for (const { def, path, components } of indexersOf(resource.resourceType)) {
+    if (!components) {
+      for (const tv of path.eval(resource)) addRows(rows, def, tv);
+      continue;
+    }
+    // Composite (https://hl7.org/fhir/R4/search.html#composite): one group per element the expression finds;
+    // component i of the group is indexed as parameter `<code>$<i>` with the group number, so a search can
+    // ask that all components match within one element (one Observation.component, say).
+    for (const element of path.eval(resource)) {
+      if (element.v === null || typeof element.v !== 'object') continue;
+      grp++;
+      components.forEach((c, i) => {
+        const cdef: SearchParamDef = { ...c.def, code: `${def.code}$${i}` };
+        for (const tv of compilePath(relativeTo(c.relative, element.t), element.t).eval(element.v as object)) addRows(rows, cdef, tv, grp);
+      });
+    }
   }
   return rows;
+}
+
+/** `value.ofType(Quantity) | value.ofType(Range)` relative to ObservationComponent -> rooted branches */
+function relativeTo(expression: string, type: string): string {
+  return expression.split('|').map((b) => `${type}.${b.trim()}`).join(' | ');
 }
 
 /** The values one parameter finds in a resource (for _include, which follows reference values) */
@@ -67,7 +107,18 @@ export function valuesOf(resource: Resource, def: SearchParamDef): IndexRows {
 
 const str = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
 
-function addRows(rows: IndexRows, def: SearchParamDef, { v, t }: Typed): void {
+function addRows(rows: IndexRows, def: SearchParamDef, tv: Typed, grp?: number): void {
+  if (grp === undefined) return addValueRows(rows, def, tv);
+  const before = countRows(rows);
+  addValueRows(rows, def, tv);
+  for (const [k, n] of before) for (const r of (rows[k] as { grp?: number }[]).slice(n)) r.grp = grp;
+}
+
+function countRows(rows: IndexRows): [keyof IndexRows, number][] {
+  return (Object.keys(rows) as (keyof IndexRows)[]).map((k) => [k, rows[k].length]);
+}
+
+function addValueRows(rows: IndexRows, def: SearchParamDef, { v, t }: Typed): void {
   const param = def.code;
   switch (def.type) {
     case 'string':

@@ -71,7 +71,25 @@ export function matches(c: Candidate, f: Filter, src: MatchSource): boolean {
       return false;
     case 'any':
       return f.filters.some((g) => matches(c, g, src));
+    case 'composite': {
+      const groups = new Set<number>();
+      for (const list of Object.values(c.rows) as { grp?: number }[][]) for (const r of list) if (r.grp !== undefined) groups.add(r.grp);
+      for (const g of groups) {
+        const only = { ...c, rows: rowsOfGroup(c.rows, g) };
+        if (f.components.every((cf) => matches(only, cf, src))) return true;
+      }
+      return false;
+    }
+    case 'list':
+    case 'valueSet':
+      throw new Error(`a ${f.kind} filter must be resolved before it reaches a store`);
   }
+}
+
+function rowsOfGroup(rows: IndexRows, g: number): IndexRows {
+  const out = {} as Record<keyof IndexRows, unknown[]>;
+  for (const k of Object.keys(rows) as (keyof IndexRows)[]) out[k] = (rows[k] as { grp?: number }[]).filter((r) => r.grp === g);
+  return out as unknown as IndexRows;
 }
 
 function targetMatches(type: string, id: string, f: Filter, src: MatchSource): boolean {

@@ -17,6 +17,7 @@ import { FhirError } from '../errors/fhir-error.ts';
 import { ID_PATTERN } from '../store/serialise.ts';
 import { R4_RESOURCE_TYPES } from '../fhir/r4-resource-types.ts';
 import { parseDateRange } from './date.ts';
+import { compositeComponents } from './extract.ts';
 import { fold } from './fold.ts';
 import { referenceTarget } from './paths.ts';
 import type { DateValue, Filter, IndexTableName, NumberValue, Prefix, QuantityValue, ReferenceValue, SearchPlan, SortKey, TokenValue } from './plan.ts';
@@ -144,7 +145,8 @@ export function parseSearch(type: string, query: URLSearchParams, opts: ParseOpt
 export function supportedSearchParams(type: string): { name: string; definition: string; type: SearchParamDef['type'] }[] {
   const out: { name: string; definition: string; type: SearchParamDef['type'] }[] = [];
   for (const def of searchParamsOf(type).values()) {
-    if ((ROW_TABLE[def.type] && def.expression) || def.code === '_id' || def.code === '_lastUpdated') out.push({ name: def.code, definition: def.url, type: def.type });
+    const indexed = (ROW_TABLE[def.type] && def.expression) || (def.type === 'composite' && compositeComponents(def));
+    if (indexed || def.code === '_id' || def.code === '_lastUpdated') out.push({ name: def.code, definition: def.url, type: def.type });
   }
   return out;
 }
@@ -169,12 +171,18 @@ export function filterFor(type: string, key: string, value: string, opts: Opts, 
     if (ids.some((id) => !ID_PATTERN.test(id))) throw invalid(`'${value}' is not a list of ids`);
     return { kind: 'id', values: ids };
   }
+  if (name === '_list') {
+    if (modifier !== undefined) throw unknown(`modifier ':${modifier}' is not supported on _list`);
+    if (!ID_PATTERN.test(value)) throw invalid(`'${value}' is not a List id`);
+    return { kind: 'list', listId: value };
+  }
   if (name === '_lastUpdated') {
     if (modifier !== undefined) throw unknown(`modifier ':${modifier}' is not supported on _lastUpdated`);
     return { kind: 'lastUpdated', values: splitOr(value).map((v) => dateValue(v, opts)) };
   }
   const def = r4SearchParameter(type, name);
   if (!def) throw unknown(`not a search parameter of ${type}`);
+  if (def.type === 'composite') return compositeFilter(def, modifier, value, opts);
   const table = ROW_TABLE[def.type];
   if (!table) throw unknown(`${def.type} parameters (${name}) are not supported yet`);
   if (!def.expression) throw unknown(`${name} has no expression to index (a special parameter); not supported yet`);
@@ -214,6 +222,10 @@ export function filterFor(type: string, key: string, value: string, opts: Opts, 
 }
 
 function tokenFilter(name: string, modifier: string | undefined, values: string[]): Filter {
+  if (modifier === 'in' || modifier === 'not-in') {
+    if (values.length !== 1) throw invalid(`:${modifier} takes one ValueSet url`);
+    return { kind: 'valueSet', param: name, url: values[0], negate: modifier === 'not-in' };
+  }
   switch (modifier) {
     case undefined:
     case 'not':
@@ -230,8 +242,6 @@ function tokenFilter(name: string, modifier: string | undefined, values: string[
           return { system: `${parts[0]}|${parts[1]}`, code: parts[2] };
         }),
       };
-    case 'in':
-    case 'not-in':
     case 'above':
     case 'below':
       throw unknown(`modifier ':${modifier}' needs terminology support that this build does not have yet`);
@@ -261,6 +271,42 @@ function referenceFilter(def: SearchParamDef, modifier: string | undefined, valu
     return { url: v };
   });
   return { kind: 'reference', param: name, values: refs };
+}
+
+/** Composite values: components joined by `$` (https://hl7.org/fhir/R4/search.html#composite), each parsed
+ * as its component's type; a comma separates alternatives */
+function compositeFilter(def: SearchParamDef, modifier: string | undefined, value: string, opts: Opts): Filter {
+  const components = compositeComponents(def);
+  if (!components) throw unknown(`composite parameter ${def.code} has components this build does not index`);
+  if (modifier !== undefined) throw unknown(`modifier ':${modifier}' does not apply to composite parameters`);
+  const alternatives: Filter[] = splitOr(value).map((alt) => {
+    const parts = splitUnescaped(alt, '$');
+    if (parts.length !== components.length || parts.some((p) => p === '')) {
+      throw invalid(`'${alt}' needs ${components.length} components joined by $`);
+    }
+    return {
+      kind: 'composite',
+      param: def.code,
+      components: parts.map((part, i) => componentFilter(components[i].def.type, `${def.code}$${i}`, part, opts)),
+    };
+  });
+  return alternatives.length === 1 ? alternatives[0] : { kind: 'any', filters: alternatives };
+}
+
+function componentFilter(type: SearchParamDef['type'], param: string, v: string, opts: Opts): Filter {
+  switch (type) {
+    case 'token': return { kind: 'token', param, values: [tokenValue(v)] };
+    case 'quantity': return { kind: 'quantity', param, values: [quantityValue(v)] };
+    case 'date': return { kind: 'date', param, values: [dateValue(v, opts)] };
+    case 'number': return { kind: 'number', param, values: [numberValue(v)] };
+    case 'string': return { kind: 'string', param, mode: 'prefix', values: [fold(v)] };
+    case 'uri': return { kind: 'uri', param, mode: 'exact', values: [v] };
+    case 'reference': {
+      const t = referenceTarget(v);
+      return { kind: 'reference', param, values: [t ? { type: t.type, id: t.id } : ID_PATTERN.test(v) ? { id: v } : { url: v }] };
+    }
+    default: throw unknown(`a ${type} component is not supported`);
+  }
 }
 
 function chainFilter(type: string, head: string, rest: string, value: string, opts: Opts, depth: number): Filter {

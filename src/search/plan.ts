@@ -75,7 +75,13 @@ export type Filter =
   /** _has: some `sourceType` resource whose reference `param` points here matches `filter` */
   | { kind: 'has'; sourceType: string; param: string; filter: Filter }
   /** OR over alternative filters (a chain over several target types, _type searches) */
-  | { kind: 'any'; filters: Filter[] };
+  | { kind: 'any'; filters: Filter[] }
+  /** Composite: every component filter (params `<code>$<i>`) matches rows of one and the same element */
+  | { kind: 'composite'; param: string; components: Filter[] }
+  /** Deferred (resolved by the FHIR layer before a store sees the plan, src/fhir/search-resolve.ts):
+   * _list=<List id> becomes an id filter; token :in / :not-in a ValueSet becomes a token filter */
+  | { kind: 'list'; listId: string }
+  | { kind: 'valueSet'; param: string; url: string; negate: boolean };
 
 export type IndexTableName = 'token' | 'string' | 'date' | 'number' | 'quantity' | 'reference' | 'uri';
 

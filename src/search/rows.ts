@@ -10,6 +10,8 @@
  * `<param>:identifier` (Reference.identifier) and `<param>:of-type` (system = type-system|type-code). */
 export interface TokenRow {
   param: string;
+  /** Composite parameters: rows of one element (one component tuple) share a group number */
+  grp?: number;
   system: string | null;
   code: string;
 }
@@ -17,12 +19,16 @@ export interface TokenRow {
 /** :text on a token parameter: CodeableConcept.text, Coding.display, Identifier.type.text, folded */
 export interface TextRow {
   param: string;
+  /** Composite parameters: rows of one element (one component tuple) share a group number */
+  grp?: number;
   text: string;
 }
 
 /** string: the value as written (for :exact), folded (prefix, :contains) and its Norwegian sort key */
 export interface StringRow {
   param: string;
+  /** Composite parameters: rows of one element (one component tuple) share a group number */
+  grp?: number;
   value: string;
   folded: string;
   sort: string;
@@ -31,18 +37,24 @@ export interface StringRow {
 /** date: the half-open instant range [low, high) the value denotes (UTC ISO with milliseconds) */
 export interface DateRow {
   param: string;
+  /** Composite parameters: rows of one element (one component tuple) share a group number */
+  grp?: number;
   low: string;
   high: string;
 }
 
 export interface NumberRow {
   param: string;
+  /** Composite parameters: rows of one element (one component tuple) share a group number */
+  grp?: number;
   value: number;
 }
 
 /** quantity: value with its system/code/unit, plus the UCUM-canonical value and code when convertible */
 export interface QuantityRow {
   param: string;
+  /** Composite parameters: rows of one element (one component tuple) share a group number */
+  grp?: number;
   value: number;
   system: string | null;
   code: string | null;
@@ -56,6 +68,8 @@ export interface QuantityRow {
  * so :missing sees it. */
 export interface ReferenceRow {
   param: string;
+  /** Composite parameters: rows of one element (one component tuple) share a group number */
+  grp?: number;
   targetType: string | null;
   targetId: string | null;
   url: string | null;
@@ -63,6 +77,8 @@ export interface ReferenceRow {
 
 export interface UriRow {
   param: string;
+  /** Composite parameters: rows of one element (one component tuple) share a group number */
+  grp?: number;
   value: string;
 }
 

@@ -72,6 +72,7 @@ t.test('sqlite file: a store written at schema 1 is migrated and its resources i
   const db = new Database(file);
   for (const tbl of ['idx_text', 'idx_string', 'idx_date', 'idx_number', 'idx_quantity', 'idx_reference', 'idx_uri']) db.exec(`DROP TABLE ${tbl}`);
   db.exec("DELETE FROM idx_token WHERE param <> 'identifier'");
+  db.exec('ALTER TABLE idx_token DROP COLUMN grp');
   db.exec('DELETE FROM schema_migrations WHERE version = 2');
   db.close();
   const again = await SqliteRepository.open({ file });

@@ -18,7 +18,7 @@ t.test('the CapabilityStatement lists every R4 type with exactly the interaction
   const typeCodes = new Set(ROUTES.flatMap((r) => (r.interaction?.level === 'type' ? [r.interaction.code] : [])));
   const patientRes = rest.resource.find((r: any) => r.type === 'Patient');
   t.same(new Set(patientRes.interaction.map((i: any) => i.code)), typeCodes);
-  t.same(rest.interaction.map((i: any) => i.code).sort(), ['batch', 'history-system', 'transaction']);
+  t.same(rest.interaction.map((i: any) => i.code).sort(), ['batch', 'history-system', 'search-system', 'transaction']);
   t.equal(patientRes.conditionalDelete, 'single');
   const names = patientRes.searchParam.map((p: any) => p.name);
   for (const n of ['_id', '_lastUpdated', '_tag', '_profile', 'identifier', 'name', 'family', 'birthdate', 'general-practitioner', 'address-city']) {

@@ -17,7 +17,8 @@
  */
 import type { Filter, SearchPlan, SortKey } from '../../search/plan.ts';
 import type { SearchPage } from '../repository.ts';
-import { and, call, col, eq, exec, inList, or, val, type Expr, type Order, type Select } from './builder.ts';
+import { and, call, col, eq, exec, exists, inList, or, val, type Expr, type Order, type Select } from './builder.ts';
+import { ParamTable } from './indexes/param-table.ts';
 import type { Connection } from './dialect.ts';
 import type { SearchContext, SearchIndex } from './indexes/index-table.ts';
 import { SEARCH_INDEXES } from './indexes/registry.ts';
@@ -82,9 +83,56 @@ export function condition(filter: Filter, ctx: SearchContext): Expr {
       );
     case 'any':
       return or(...filter.filters.map((f) => condition(f, ctx)));
+    case 'composite':
+      return compositeCondition(filter.components, ctx);
     default:
       return indexFor(filter).where(filter, ctx);
   }
+}
+
+/**
+ * Composite: the first component's rows, with EXISTS for each further component on a row of the same
+ * resource and the same group (element):
+ *   c.id IN (SELECT k0_0.id FROM idx_token k0_0 WHERE k0_0.type = ? AND k0_0.param = 'code-value-quantity$0' AND <code>
+ *            AND EXISTS (SELECT k0_1.id FROM idx_quantity k0_1 WHERE k0_1.type = k0_0.type AND k0_1.id = k0_0.id
+ *                        AND k0_1.grp = k0_0.grp AND k0_1.param = 'code-value-quantity$1' AND <value>))
+ */
+function compositeCondition(components: Filter[], ctx: SearchContext): Expr {
+  const tables = components.map((f) => {
+    const ix = indexFor(f);
+    if (!(ix instanceof ParamTable)) throw new Error(`a composite component cannot be a ${f.kind} filter`);
+    return ix;
+  });
+  const alias = (i: number) => `k${ctx.depth}_${i}`;
+  const a = alias(0);
+  const others = components.slice(1).map((f, j) => {
+    const k = alias(j + 1);
+    return exists({
+      kind: 'select',
+      from: tables[j + 1].table,
+      as: k,
+      columns: [col(k, 'id')],
+      where: and(
+        eq(col(k, 'type'), col(a, 'type')),
+        eq(col(k, 'id'), col(a, 'id')),
+        eq(col(k, 'grp'), col(a, 'grp')),
+        eq(col(k, 'param'), val((f as { param: string }).param)),
+        tables[j + 1].valuesCondition(k, f),
+      ),
+    });
+  });
+  return inList(col(ctx.head, 'id'), {
+    kind: 'select',
+    from: tables[0].table,
+    as: a,
+    columns: [col(a, 'id')],
+    where: and(
+      eq(col(a, 'type'), val(ctx.resourceType)),
+      eq(col(a, 'param'), val((components[0] as { param: string }).param)),
+      tables[0].valuesCondition(a, components[0]),
+      ...others,
+    ),
+  });
 }
 
 export function searchStatements(plan: SearchPlan): { page: Select; count: Select } {

@@ -35,7 +35,8 @@ t.test('token: the four forms, :not, :text, :of-type', async (t) => {
     kind: 'token', param: 'identifier:of-type', values: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203|MR', code: '123' }],
   });
   t.equal(codeOf(() => parse('Patient', 'identifier:of-type=a|b')), 'FHIR_PARAM_INVALID', ':of-type needs three parts');
-  t.equal(codeOf(() => parse('Observation', 'code:in=http://x/vs')), 'FHIR_PARAM_UNKNOWN', ':in is refused until terminology exists');
+  t.same(filter('Observation', 'code:not-in=http://x/vs'), { kind: 'valueSet', param: 'code', url: 'http://x/vs', negate: true }, ':in/:not-in are resolved against the stored ValueSet later');
+  t.equal(codeOf(() => parse('Observation', 'code:below=http://loinc.org|718-7')), 'FHIR_PARAM_UNKNOWN', ':below on a token needs code system hierarchies');
 });
 
 t.test('date: implicit ranges from the precision; ap widened by 10% of the distance to now', async (t) => {

@@ -20,7 +20,7 @@ t.test('idx_token: rows are the identifier system|value pairs of the resource', 
   const [del, ins] = ix.write('Patient', 'p1', rows, false).map((s) => render(s, sqliteDialect));
   t.equal(del.sql, 'DELETE FROM idx_token WHERE (type = ? AND id = ?)');
   t.same(del.values, ['Patient', 'p1']);
-  t.equal(ins.sql, 'INSERT INTO idx_token (type, id, param, system, code) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)', 'the identifiers and the deceased token (Patient-deceased is false when absent)');
+  t.equal(ins.sql, 'INSERT INTO idx_token (type, id, param, system, code, grp) VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)', 'the identifiers and the deceased token (Patient-deceased is false when absent)');
   t.equal(ix.write('Patient', 'p1', emptyRows(), false).length, 1, 'a tombstone only deletes');
   t.equal(ix.write('Patient', 'p1', rows, true).length, 1, 'a first version only inserts');
 });

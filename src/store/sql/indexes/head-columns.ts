@@ -21,7 +21,8 @@ export class HeadColumns implements SearchIndex {
   }
 
   where(filter: Filter, ctx: SearchContext): Expr {
-    if (filter.kind === 'id') return inList(col(ctx.head, 'id'), filter.values.map((v) => val(v)));
+    // An empty id list matches nothing (IN () is not portable SQL)
+    if (filter.kind === 'id') return filter.values.length === 0 ? cmp('=', val(1), val(0)) : inList(col(ctx.head, 'id'), filter.values.map((v) => val(v)));
     if (filter.kind === 'lastUpdated') return or(...filter.values.map((v) => lastUpdatedCondition(col(ctx.head, 'last_updated'), v)));
     throw new Error(`resource_current cannot serve a ${filter.kind} filter`);
   }

@@ -28,6 +28,12 @@ export abstract class ParamTable<K extends RowKey> implements IndexTable {
   }
 
   abstract values(row: Row<K>): SqlValue[];
+
+  /** The OR of a filter's values as a condition on alias `t` (undefined: any row of the parameter) */
+  valuesCondition(t: string, filter: Filter): Expr | undefined {
+    const alternatives = (filter as { values: unknown[] }).values.map((v) => this.condition(t, filter, v));
+    return alternatives.some((a) => a === undefined) ? undefined : or(...(alternatives as Expr[]));
+  }
   /** The condition on alias `t` for one value of a filter; undefined = every row of the parameter */
   abstract condition(t: string, filter: Filter, value: unknown): Expr | undefined;
   /** Whether the filter matches resources WITHOUT a matching row (token :not) */
@@ -45,8 +51,8 @@ export abstract class ParamTable<K extends RowKey> implements IndexTable {
       out.push({
         kind: 'insert',
         table: this.table,
-        columns: ['type', 'id', 'param', ...this.columns],
-        rows: mine.map((r) => [resourceType, id, r.param, ...this.values(r)]),
+        columns: ['type', 'id', 'param', ...this.columns, 'grp'],
+        rows: mine.map((r) => [resourceType, id, r.param, ...this.values(r), r.grp ?? null]),
       });
     }
     return out;
@@ -70,10 +76,7 @@ export abstract class ParamTable<K extends RowKey> implements IndexTable {
       const present = inList(head, select(undefined));
       return filter.missing ? not(present) : present;
     }
-    const values = (filter as { values: unknown[] }).values;
-    const alternatives = values.map((v) => this.condition(t, filter, v));
-    const cond = alternatives.some((a) => a === undefined) ? undefined : or(...(alternatives as Expr[]));
-    const hit = inList(head, select(cond));
+    const hit = inList(head, select(this.valuesCondition(t, filter)));
     return this.negated(filter) ? not(hit) : hit;
   }
 

@@ -4,6 +4,8 @@
  * rewritten in the transaction that writes the resource. Indexes lead with (type, param, value) so a
  * filter is a range scan, plus (type, id) for the rewrite. After the DDL every current resource is
  * indexed again (`reindex`): idx_token held only `identifier` rows before this version.
+ * Composite parameters (https://hl7.org/fhir/R4/search.html#composite) have no table of their own: component i
+ * of parameter p is a row of its type's table with param 'p$i', and the rows of one element share `grp`.
  * Text columns compare as bytes (SQLite BINARY; a PostgreSQL dialect must declare them COLLATE "C"),
  * which is what the folded values and Norwegian sort keys are built for (src/search/fold.ts).
  */
@@ -13,7 +15,8 @@ const table = (name: string, columns: string) => `CREATE TABLE ${name} (
       type TEXT NOT NULL,
       id TEXT NOT NULL,
       param TEXT NOT NULL,
-      ${columns}
+      ${columns},
+      grp INTEGER
     )`;
 
 export const searchIndexes: Migration = {
@@ -21,6 +24,8 @@ export const searchIndexes: Migration = {
   name: 'index tables for every search parameter type',
   reindex: true,
   statements: [
+    // grp: composite parameters store each component as its own row; rows of one element share grp
+    `ALTER TABLE idx_token ADD COLUMN grp INTEGER`,
     table('idx_text', 'text TEXT NOT NULL'),
     `CREATE INDEX idx_text_value ON idx_text (type, param, text)`,
     `CREATE INDEX idx_text_resource ON idx_text (type, id)`,
