@@ -17,6 +17,7 @@ import { FhirError } from '../errors/fhir-error.ts';
 import { ID_PATTERN } from '../store/serialise.ts';
 import { R4_RESOURCE_TYPES } from '../fhir/r4-resource-types.ts';
 import { parseDateRange } from './date.ts';
+import type { SubsetMode } from '../fhir/subset.ts';
 import { compositeComponents } from './extract.ts';
 import { fold } from './fold.ts';
 import { referenceTarget } from './paths.ts';
@@ -50,6 +51,8 @@ export interface ParsedSearch {
   /** The applied parameters, for the self link */
   applied: [string, string][];
   include: IncludeSpec[];
+  /** _summary=true|text|data or _elements: what of each resource to return */
+  subset?: SubsetMode;
 }
 
 /** Parameters handled by the HTTP layer, not by search */
@@ -81,6 +84,7 @@ export function parseSearch(type: string, query: URLSearchParams, opts: ParseOpt
   let offset = 0;
   let total = true;
   let sort: SortKey[] = [];
+  let subset: SubsetMode | undefined;
   const now = opts.now ?? Date.now;
 
   for (const [key, value] of query) {
@@ -108,9 +112,18 @@ export function parseSearch(type: string, query: URLSearchParams, opts: ParseOpt
           if (value === 'count') {
             count = 0;
             total = true;
+          } else if (value === 'true' || value === 'text' || value === 'data') {
+            subset = { kind: 'summary', mode: value };
           } else if (value !== 'false') {
-            throw unknown(`_summary=${value} is not supported (count and false are)`);
+            throw invalid('must be true, text, data, count or false');
           }
+          applied.push([key, value]);
+          break;
+        }
+        case '_elements': {
+          const elements = value.split(',').map((e) => e.trim());
+          if (elements.some((e) => !/^[a-z][A-Za-z0-9]*(\[x\])?$/.test(e))) throw invalid(`'${value}' is not a list of element names`);
+          subset = { kind: 'elements', elements };
           applied.push([key, value]);
           break;
         }
@@ -138,7 +151,7 @@ export function parseSearch(type: string, query: URLSearchParams, opts: ParseOpt
       else throw new FhirError(e.kind === 'unknown' ? 'FHIR_PARAM_UNKNOWN' : 'FHIR_PARAM_INVALID', { param: key, type, detail: e.message, expression: key });
     }
   }
-  return { plan: { resourceType: type, filters, sort, count, offset, total }, ignored, applied, include };
+  return { plan: { resourceType: type, filters, sort, count, offset, total }, ignored, applied, include, ...(subset ? { subset } : {}) };
 }
 
 /** The search parameters this build supports for a type: the source of truth for the CapabilityStatement */

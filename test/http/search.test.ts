@@ -83,3 +83,29 @@ t.test('an R4 parameter not supported yet is told apart from a misspelled one (b
   t.equal(typo.statusCode, 400);
   t.match(typo.json().issue[0].diagnostics, /not a search parameter of Patient/);
 });
+
+t.test('_summary and _elements return marked subsets (search.html#summary, #elements)', async (t) => {
+  const app = await makeApp(t);
+  await call(app, { method: 'PUT', url: '/fhir/Patient/p1', body: patient({ id: 'p1', maritalStatus: { text: 'gift' }, multipleBirthBoolean: false, text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">Åse</div>' } }) });
+  await call(app, { method: 'PUT', url: '/fhir/Observation/o1', body: { resourceType: 'Observation', id: 'o1', status: 'final', code: { text: 'Hb' }, subject: { reference: 'Patient/p1' }, valueQuantity: { value: 13 }, note: [{ text: 'x' }] } });
+  const first = async (url: string) => (await call(app, { url })).json().entry[0].resource;
+  const SUBSETTED = { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED' };
+
+  // R4 Patient: identifier, name, gender, birthDate are isSummary; maritalStatus, multipleBirth[x] and text are not
+  const summary = await first('/fhir/Patient?_id=p1&_summary=true');
+  t.same(Object.keys(summary).sort(), ['birthDate', 'gender', 'id', 'identifier', 'meta', 'name', 'resourceType']);
+  t.match(summary.meta.tag, [SUBSETTED], 'marked SUBSETTED');
+  const text = await first('/fhir/Patient?_id=p1&_summary=text');
+  t.same(Object.keys(text).sort(), ['id', 'meta', 'resourceType', 'text'], 'Patient has no mandatory elements');
+  const data = await first('/fhir/Patient?_id=p1&_summary=data');
+  t.notOk('text' in data);
+  t.ok('maritalStatus' in data && 'multipleBirthBoolean' in data);
+  // _elements keeps the listed elements and the mandatory ones (Observation.status and code are 1..1)
+  const el = await first('/fhir/Observation?_id=o1&_elements=subject');
+  t.same(Object.keys(el).sort(), ['code', 'id', 'meta', 'resourceType', 'status', 'subject']);
+  const choice = await first('/fhir/Observation?_id=o1&_elements=value[x]');
+  t.same(choice.valueQuantity, { value: 13 }, 'a choice element is named with [x]');
+  const full = await first('/fhir/Observation?_id=o1');
+  t.notOk(full.meta.tag, 'without _summary/_elements nothing is subsetted');
+  t.equal((await call(app, { url: '/fhir/Patient?_summary=maybe' })).statusCode, 400);
+});

@@ -16,6 +16,7 @@ import { parsePrefer } from '../http-semantics.ts';
 import { outcomeOf } from '../outcome.ts';
 import { MAX_INCLUDED, resolveIncludes } from '../search-include.ts';
 import { resolvePlan } from '../search-resolve.ts';
+import { subsetRaw } from '../subset.ts';
 import type { FhirRequest } from '../types.ts';
 
 /** The query of a search request: the URL's, plus a form body for POST _search */
@@ -40,7 +41,8 @@ export function ignoredIssues(parsed: Pick<ParsedSearch, 'ignored'>, type: strin
 export const searchType: Handler = async (env, req, p) => {
   const type = p.type!;
   const parsed = parseRequest(env, req, type, searchQuery(req));
-  const { ignored, applied, include } = parsed;
+  const { ignored, applied, include, subset } = parsed;
+  const rawOf = (s: { raw: string; resourceType: string }) => (subset ? subsetRaw(s.raw, s.resourceType, subset) : s.raw);
   let plan = parsed.plan;
   const extra: Filter[] = p.compartment ? [compartmentFilter(p.compartment.type, p.compartment.id, type)] : [];
   plan = await resolvePlan(env.repo, { ...plan, filters: [...extra, ...plan.filters] });
@@ -65,8 +67,8 @@ export const searchType: Handler = async (env, req, p) => {
   const raw = bundleJson(
     { type: 'searchset', total: page.total, link: links },
     [
-      ...entries.map((s) => ({ fullUrl: `${req.context.baseUrl}/${type}/${s.id}`, raw: s.raw, search: { mode: 'match' } })),
-      ...included.resources.map((s) => ({ fullUrl: `${req.context.baseUrl}/${s.resourceType}/${s.id}`, raw: s.raw, search: { mode: 'include' } })),
+      ...entries.map((s) => ({ fullUrl: `${req.context.baseUrl}/${type}/${s.id}`, raw: rawOf(s), search: { mode: 'match' } })),
+      ...included.resources.map((s) => ({ fullUrl: `${req.context.baseUrl}/${s.resourceType}/${s.id}`, raw: rawOf(s), search: { mode: 'include' } })),
     ],
     issues.length ? outcomeOf(issues) : undefined,
   );
