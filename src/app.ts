@@ -5,6 +5,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { withDefaults, type HelsebroOptions } from './config/options.ts';
 import { FhirRouter } from './fhir/router.ts';
+import { loadCustomParameters, pendingParameters, reindexPending } from './fhir/custom-params.ts';
 import { ResourceValidator } from './fhir/validation/index.ts';
 import { registerContentTypes } from './http/plugins/content-types.ts';
 import { registerErrorHandling } from './http/plugins/errors.ts';
@@ -60,6 +61,17 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
     validator: new ResourceValidator({ level: options.validation }),
     options,
   });
+  // SearchParameter resources stored earlier: pending until their types are reindexed (in the background)
+  await loadCustomParameters(repo);
+  if (pendingParameters().urls.length > 0) {
+    const reindexing = reindexPending(repo).then(
+      (r) => app.log.info({ resources: r.count, ready: r.ready }, 'custom search parameters reindexed'),
+      (err) => app.log.error({ err }, 'reindex of custom search parameters failed; they stay pending'),
+    );
+    app.addHook('onClose', async () => {
+      await reindexing;
+    });
+  }
   app.decorate('repo', repo);
   app.decorate('fhir', router);
   app.addHook('onClose', async () => {

@@ -189,6 +189,10 @@ export const CATALOGUE = {
     status: 503, issueType: 'transient', v2: '207', apprec: null,
     message: (e) => `The service is unavailable: ${d(e.detail)}`,
   },
+  FHIR_PARAM_NOT_READY: {
+    status: 409, issueType: 'incomplete', v2: '207', apprec: null,
+    message: (e) => `Search parameter '${d(e.param)}' of ${d(e.type)} (${d(e.detail)}) is not ready: run $reindex; until it finishes the parameter would miss resources written before it existed`,
+  },
   // A warning inside a 200 searchset Bundle, never an error response (status is what the search answers).
   FHIR_INCLUDE_TRUNCATED: {
     status: 200, issueType: 'too-costly', v2: '207', apprec: null, warningOnly: true,

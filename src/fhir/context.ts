@@ -25,6 +25,8 @@ export interface RouteParams {
   versionId?: string;
   /** Compartment search: the compartment's resource (Patient/123 in Patient/123/Observation) */
   compartment?: { type: string; id: string };
+  /** System operation name without the $ */
+  operation?: string;
 }
 
 export interface Env {

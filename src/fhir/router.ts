@@ -9,7 +9,9 @@ import type { Repository } from '../store/repository.ts';
 import type { RouteParams, RouterDeps } from './context.ts';
 import { R4_RESOURCE_TYPE_SET } from './r4-resource-types.ts';
 import { findHandler, methodsFor, type Shape } from './routes.ts';
+import { SYSTEM_OPERATIONS } from './operations/index.ts';
 import type { FhirRequest, FhirResponse } from './types.ts';
+import { loadCustomParameters } from './custom-params.ts';
 
 export class FhirRouter {
   readonly deps: RouterDeps;
@@ -32,7 +34,16 @@ export class FhirRouter {
         if (allowed.length === 0) throw new FhirError('FHIR_ROUTE_NOT_FOUND', { detail: `${req.method} /${req.path.join('/')}` });
         throw new FhirError('FHIR_METHOD_NOT_ALLOWED', { detail: `${req.method} on /${req.path.join('/')} (allowed: ${allowed.join(', ')})` });
       }
-      return handler({ repo, deps: this.deps, handle: this.handle }, req, params);
+      const done = handler({ repo, deps: this.deps, handle: this.handle }, req, params);
+      // Outside a transaction (repo === this.repo: committed), a write that may have touched a
+      // SearchParameter rebuilds the custom search parameters (./custom-params.ts)
+      if (req.method !== 'GET' && req.method !== 'HEAD' && repo === this.repo && (params.type === 'SearchParameter' || shape === 'system')) {
+        return done.then(async (res) => {
+          await loadCustomParameters(this.repo);
+          return res;
+        });
+      }
+      return done;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -46,6 +57,7 @@ export function matchPath(path: string[]): { shape: Shape; params: RouteParams }
   if (n === 1 && first === 'metadata') return { shape: 'metadata', params: {} };
   if (n === 1 && first === '_history') return { shape: 'system-history', params: {} };
   if (n === 1 && first === '_search') return { shape: 'system-search', params: {} };
+  if (n === 1 && SYSTEM_OPERATIONS.has(first)) return { shape: 'system-operation', params: { operation: first.slice(1) } };
   if (first.startsWith('$') || second?.startsWith('$') || third?.startsWith('$')) {
     throw new FhirError('FHIR_OPERATION_UNKNOWN', { detail: path.find((s) => s.startsWith('$')) });
   }

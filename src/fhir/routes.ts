@@ -13,6 +13,7 @@ import { history } from './interactions/history.ts';
 import { conditionalPatch, patch } from './interactions/patch.ts';
 import { read } from './interactions/read.ts';
 import { searchSystem } from './interactions/search-system.ts';
+import { systemOperation } from './operations/index.ts';
 import { searchType } from './interactions/search-type.ts';
 import { conditionalUpdate, update } from './interactions/update.ts';
 import { vread } from './interactions/vread.ts';
@@ -29,6 +30,7 @@ export type Shape =
   | 'instance-history' // [T, id, '_history']
   | 'version' // [T, id, '_history', vid]
   | 'compartment' // [T, id, T2]
+  | 'system-operation' // ['$name']
   | 'system-search'; // ['_search']
 
 export type TypeInteraction = 'read' | 'vread' | 'update' | 'patch' | 'delete' | 'history-instance' | 'history-type' | 'create' | 'search-type';
@@ -65,6 +67,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', shape: 'compartment', handler: searchType },
   { method: 'GET', shape: 'system', handler: searchSystem, interaction: { level: 'system', code: 'search-system' } },
   { method: 'POST', shape: 'system-search', handler: searchSystem },
+  { method: 'POST', shape: 'system-operation', handler: systemOperation },
 ];
 
 const index = new Map<string, Handler>();

@@ -20,7 +20,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { parseDateRange } from './date.ts';
 import { fold, sortKey } from './fold.ts';
 import { compilePath, referenceTarget, type CompiledPath, type Typed } from './paths.ts';
-import { searchParamByUrl, searchParamsOf, type SearchParamDef } from './registry.ts';
+import { registryVersion, searchParamByUrl, searchParamsOf, type SearchParamDef } from './registry.ts';
 import { emptyRows, MAX_INSTANT, MIN_INSTANT, type IndexRows } from './rows.ts';
 import { canonical } from './ucum.ts';
 
@@ -38,10 +38,15 @@ interface Indexer {
   components?: { def: SearchParamDef; relative: string }[];
 }
 
-const indexers = new Map<string, Indexer[]>();
+let indexers = new Map<string, Indexer[]>();
+let indexersVersion = -1;
 
 /** The parameters of a type that have index rows, with their compiled expressions */
 export function indexersOf(resourceType: string): Indexer[] {
+  if (indexersVersion !== registryVersion) {
+    indexers = new Map();
+    indexersVersion = registryVersion;
+  }
   let list = indexers.get(resourceType);
   if (list) return list;
   list = [];

@@ -22,7 +22,7 @@ import { compositeComponents } from './extract.ts';
 import { fold } from './fold.ts';
 import { referenceTarget } from './paths.ts';
 import type { DateValue, Filter, IndexTableName, NumberValue, Prefix, QuantityValue, ReferenceValue, SearchPlan, SortKey, TokenValue } from './plan.ts';
-import { r4SearchParameter, searchParamsOf, type SearchParamDef } from './registry.ts';
+import { searchParameter as r4SearchParameter, searchParamsOf, type SearchParamDef } from './registry.ts';
 import { canonical } from './ucum.ts';
 
 export interface ParseOptions {
@@ -195,6 +195,7 @@ export function filterFor(type: string, key: string, value: string, opts: Opts, 
   }
   const def = r4SearchParameter(type, name);
   if (!def) throw unknown(`not a search parameter of ${type}`);
+  if (def.pending) throw new FhirError('FHIR_PARAM_NOT_READY', { param: name, type, detail: def.url });
   if (def.type === 'composite') return compositeFilter(def, modifier, value, opts);
   const table = ROW_TABLE[def.type];
   if (!table) throw unknown(`${def.type} parameters (${name}) are not supported yet`);

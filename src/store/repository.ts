@@ -98,6 +98,9 @@ export interface Repository {
   delete(resourceType: string, id: string, opts?: DeleteOptions): Promise<StoredResource | undefined>;
   history(scope: HistoryScope, opts: HistoryOptions): Promise<HistoryPage>;
   search(plan: SearchPlan): Promise<SearchPage>;
+  /** Rebuilds the index rows of every current resource of these types (all types when omitted) from the
+   * search parameters registered now; one transaction, writers wait. Returns the number of resources. */
+  reindex(resourceTypes?: readonly string[]): Promise<number>;
   /** Runs fn with a repository bound to one database transaction; all-or-nothing, writers serialised. */
   withTransaction<T>(fn: (tx: Repository) => Promise<T>): Promise<T>;
   close(): Promise<void>;

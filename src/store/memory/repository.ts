@@ -93,6 +93,16 @@ export class MemoryRepository implements Repository {
     return search(this.#view(), this.#live(), plan);
   }
 
+  async reindex(resourceTypes?: readonly string[]): Promise<number> {
+    this.#notInsideTransaction();
+    const release = await this.#shared.state.mutex.lock();
+    try {
+      return this.#shared.state.reindex(resourceTypes);
+    } finally {
+      release();
+    }
+  }
+
   async withTransaction<T>(fn: (tx: Repository) => Promise<T>): Promise<T> {
     const { state, inTx } = this.#shared;
     const open = this.#live();

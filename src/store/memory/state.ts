@@ -19,8 +19,8 @@ import { Mutex } from './mutex.ts';
 
 export interface Version {
   readonly s: StoredResource;
-  /** Index rows of this version (none for a tombstone) */
-  readonly rows: IndexRows;
+  /** Index rows of this version (none for a tombstone); rebuilt by reindex */
+  rows: IndexRows;
   pending: boolean;
 }
 
@@ -74,6 +74,20 @@ export class MemoryState {
     this.log.push(v);
     tx?.journal.push({ list, version: v });
     return s;
+  }
+
+  /** Rebuilds the index rows of the current versions of these types (all when omitted) */
+  reindex(types: readonly string[] | undefined): number {
+    let n = 0;
+    for (const [type, ids] of this.byType) {
+      if (types && !types.includes(type)) continue;
+      for (const list of ids.values()) {
+        const v = list[list.length - 1];
+        v.rows = v.s.deleted ? emptyRows() : extractRows(JSON.parse(v.s.raw) as Resource);
+        n++;
+      }
+    }
+    return n;
   }
 
   commit(tx: TxLog): void {

@@ -12,7 +12,7 @@ import { FhirError } from '../../errors/fhir-error.ts';
 import type { MonotonicClock } from '../clock.ts';
 import type { CreateOptions, DeleteOptions, StoredResource, UpdateOptions, UpdateResult } from '../repository.ts';
 import { newId, storedVersion } from '../serialise.ts';
-import { and, cmp, col, eq, exec, or, val, type Statement } from './builder.ts';
+import { and, cmp, col, eq, exec, inList, or, val, type Statement } from './builder.ts';
 import type { Connection } from './dialect.ts';
 import { INDEX_TABLES } from './indexes/registry.ts';
 import { extractRows } from '../../search/extract.ts';
@@ -86,7 +86,7 @@ async function writeVersion(env: WriteEnv, type: string, id: string, version: nu
  * how values are extracted). Runs in the caller's transaction; reads heads in id pages so memory stays
  * flat on a large store.
  */
-export async function reindexAll(conn: Connection): Promise<number> {
+export async function reindexAll(conn: Connection, types?: readonly string[]): Promise<number> {
   let n = 0;
   let after = { type: '', id: '' };
   for (;;) {
@@ -94,7 +94,10 @@ export async function reindexAll(conn: Connection): Promise<number> {
       kind: 'select',
       from: 'resource_current',
       columns: [col(undefined, 'type'), col(undefined, 'id'), col(undefined, 'deleted'), col(undefined, 'json')],
-      where: or(cmp('>', col(undefined, 'type'), val(after.type)), and(eq(col(undefined, 'type'), val(after.type)), cmp('>', col(undefined, 'id'), val(after.id)))!),
+      where: and(
+        or(cmp('>', col(undefined, 'type'), val(after.type)), and(eq(col(undefined, 'type'), val(after.type)), cmp('>', col(undefined, 'id'), val(after.id)))!),
+        types === undefined ? undefined : types.length === 0 ? cmp('=', val(1), val(0)) : inList(col(undefined, 'type'), types.map((t) => val(t))),
+      ),
       orderBy: [{ expr: col(undefined, 'type') }, { expr: col(undefined, 'id') }],
       limit: 500,
     });

@@ -162,6 +162,10 @@ export class SqliteRepository implements Repository {
     return runSearch(this.#reader, plan);
   }
 
+  async reindex(resourceTypes?: readonly string[]): Promise<number> {
+    return this.withTransaction(() => reindexAll(this.#env.conn, resourceTypes));
+  }
+
   async withTransaction<T>(fn: (tx: Repository) => Promise<T>): Promise<T> {
     this.#notInsideTransaction();
     let tx: SqliteTransaction | undefined;

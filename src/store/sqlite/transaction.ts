@@ -10,6 +10,7 @@
  * collected so the store drops them from its read cache after COMMIT (never before: a rollback must leave
  * the cache as it was). https://sqlite.org/lang_savepoint.html
  */
+import { reindexAll } from '../sql/versions.ts';
 import type { Resource } from '@medplum/fhirtypes';
 import type { SearchPlan } from '../../search/plan.ts';
 import type {
@@ -76,6 +77,12 @@ export class SqliteTransaction implements Repository {
 
   delete(resourceType: string, id: string, opts?: DeleteOptions): Promise<StoredResource | undefined> {
     return this.#write(resourceType, () => deleteOne(this.#env, resourceType, id, opts));
+  }
+
+  /** Inside the transaction: its resources are indexed again in it (and committed with it) */
+  async reindex(resourceTypes?: readonly string[]): Promise<number> {
+    this.#live();
+    return reindexAll(this.#env.conn, resourceTypes);
   }
 
   async withTransaction<T>(fn: (tx: Repository) => Promise<T>): Promise<T> {

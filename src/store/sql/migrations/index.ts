@@ -8,6 +8,7 @@ import { col, exec } from '../builder.ts';
 import type { Connection } from '../dialect.ts';
 import { initial } from './001-initial.ts';
 import { searchIndexes } from './002-search-indexes.ts';
+import { noBasisParams } from './003-no-basis-params.ts';
 
 export interface Migration {
   version: number;
@@ -18,7 +19,7 @@ export interface Migration {
   reindex?: boolean;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, searchIndexes];
+export const MIGRATIONS: readonly Migration[] = [initial, searchIndexes, noBasisParams];
 
 /** Applies every pending migration; returns the versions applied now (the caller reindexes when one of
  * them says `reindex`) */
