@@ -109,3 +109,27 @@ t.test('_summary and _elements return marked subsets (search.html#summary, #elem
   t.notOk(full.meta.tag, 'without _summary/_elements nothing is subsetted');
   t.equal((await call(app, { url: '/fhir/Patient?_summary=maybe' })).statusCode, 400);
 });
+
+t.test('paging links stay correct while other clients create matching resources (pinned to the first page)', async (t) => {
+  for (const store of ['memory', 'sqlite'] as const) {
+    const app = await makeApp(t, store === 'sqlite' ? { store: { kind: 'sqlite', file: ':memory:' } } : {});
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) ids.push((await call(app, { method: 'POST', url: '/fhir/Patient', body: patient({ gender: 'other' }) })).json().id);
+    const seen: string[] = [];
+    let url: string | undefined = '/fhir/Patient?gender=other&_count=3';
+    let pages = 0;
+    while (url) {
+      const page = (await call(app, { url })).json();
+      seen.push(...page.entry.map((e: any) => e.resource.id));
+      // another client writes a matching resource between every two page requests (a millisecond later:
+      // the pin has millisecond precision)
+      await new Promise((r) => setTimeout(r, 2));
+      await call(app, { method: 'POST', url: '/fhir/Patient', body: patient({ gender: 'other' }) });
+      url = page.link.find((l: any) => l.relation === 'next')?.url?.replace('http://test', '');
+      pages++;
+    }
+    t.same(seen, ids, `${store}: every resource that matched at the first page exactly once, in order`);
+    t.equal(pages, 3, `${store}: 7 resources in pages of 3`);
+    t.equal((await call(app, { url: '/fhir/Patient?gender=other&_summary=count' })).json().total, 10, 'the new ones are there for a new search');
+  }
+});

@@ -38,6 +38,9 @@ export function ignoredIssues(parsed: Pick<ParsedSearch, 'ignored'>, type: strin
   return parsed.ignored.map((i) => issueOf('FHIR_PARAM_UNKNOWN', { param: i.param, type, detail: i.reason, expression: i.param }, 'warning'));
 }
 
+/** A pin this server wrote into a paging link: le and a UTC instant with milliseconds */
+const PIN = /^le\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 export const searchType: Handler = async (env, req, p) => {
   const type = p.type!;
   const parsed = parseRequest(env, req, type, searchQuery(req));
@@ -52,15 +55,20 @@ export const searchType: Handler = async (env, req, p) => {
   const entries = hasNext ? page.entries.slice(0, plan.count) : page.entries;
 
   const base = p.compartment ? `${req.context.baseUrl}/${p.compartment.type}/${p.compartment.id}/${type}` : `${req.context.baseUrl}/${type}`;
-  const link = (offset: number) => {
-    const u = new URLSearchParams(applied);
+  // Paging links are pinned to the moment of the first page (_lastUpdated=le<now>): resources created
+  // while a client pages through do not shift the pages it has not read yet. (An update or delete of a
+  // matching resource still moves it out of the pinned set; see ARCHITECTURE.md, "Paging".)
+  const pinned = applied.some(([k, v]) => k === '_lastUpdated' && PIN.test(v));
+  const pin: [string, string][] = pinned ? [] : [['_lastUpdated', `le${new Date().toISOString()}`]];
+  const link = (offset: number, withPin: boolean) => {
+    const u = new URLSearchParams([...applied, ...(withPin ? pin : [])]);
     u.set('_count', String(plan.count));
     if (offset > 0) u.set('_offset', String(offset));
     return `${base}?${u.toString()}`;
   };
-  const links = [{ relation: 'self', url: link(plan.offset) }];
-  if (hasNext) links.push({ relation: 'next', url: link(plan.offset + plan.count) });
-  if (plan.offset > 0) links.push({ relation: 'previous', url: link(Math.max(0, plan.offset - plan.count)) });
+  const links = [{ relation: 'self', url: link(plan.offset, false) }];
+  if (hasNext) links.push({ relation: 'next', url: link(plan.offset + plan.count, true) });
+  if (plan.offset > 0) links.push({ relation: 'previous', url: link(Math.max(0, plan.offset - plan.count), true) });
   const included = include.length > 0 ? await resolveIncludes(env.repo, entries, include) : { resources: [], truncated: false };
   const issues = ignoredIssues({ ignored }, type);
   if (included.truncated) issues.push(issueOf('FHIR_INCLUDE_TRUNCATED', { detail: String(MAX_INCLUDED) }, 'warning'));
