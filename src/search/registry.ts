@@ -43,6 +43,17 @@ interface Registry {
 
 let registry: Registry | undefined;
 
+/** Indexes a definition by url and by (type, code); parameters on Resource and DomainResource apply to every type */
+function add(reg: Registry, def: SearchParamDef): void {
+  reg.byUrl.set(def.url, def);
+  const types = def.base.some((b) => b === 'Resource' || b === 'DomainResource') ? R4_RESOURCE_TYPES : def.base;
+  for (const t of types) {
+    let byCode = reg.byType.get(t);
+    if (!byCode) reg.byType.set(t, (byCode = new Map()));
+    byCode.set(def.code, def);
+  }
+}
+
 function load(): Registry {
   const byType = new Map<string, Map<string, SearchParamDef>>();
   const byUrl = new Map<string, SearchParamDef>();
@@ -52,14 +63,7 @@ function load(): Registry {
     const def: SearchParamDef = {
       url: r.url, code: r.code, type: r.type, expression: r.expression, base: r.base, target: r.target, component: r.component,
     };
-    byUrl.set(def.url, def);
-    // Parameters on Resource and DomainResource apply to every type.
-    const types = r.base.some((b) => b === 'Resource' || b === 'DomainResource') ? R4_RESOURCE_TYPES : r.base;
-    for (const t of types) {
-      let byCode = byType.get(t);
-      if (!byCode) byType.set(t, (byCode = new Map()));
-      byCode.set(r.code, def);
-    }
+    add({ byType, byUrl }, def);
   }
   return { byType, byUrl };
 }
@@ -88,14 +92,7 @@ export function setCustomParameters(defs: readonly SearchParamDef[]): void {
   const byUrl = new Map<string, SearchParamDef>();
   for (const d of defs) {
     const before = custom.byUrl.get(d.url);
-    const def: SearchParamDef = { ...d, pending: before && signature(before) === signature(d) ? before.pending : true };
-    byUrl.set(def.url, def);
-    const types = def.base.some((b) => b === 'Resource' || b === 'DomainResource') ? R4_RESOURCE_TYPES : def.base;
-    for (const t of types) {
-      let byCode = byType.get(t);
-      if (!byCode) byType.set(t, (byCode = new Map()));
-      byCode.set(def.code, def);
-    }
+    add({ byType, byUrl }, { ...d, pending: before && signature(before) === signature(d) ? before.pending : true });
   }
   custom = { byType, byUrl };
   merged = new Map();
