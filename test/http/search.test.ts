@@ -119,7 +119,7 @@ t.test('paging links stay correct while other clients create matching resources 
     let url: string | undefined = '/fhir/Patient?gender=other&_count=3';
     let pages = 0;
     while (url) {
-      const page = (await call(app, { url })).json();
+      const page: any = (await call(app, { url })).json();
       seen.push(...page.entry.map((e: any) => e.resource.id));
       // another client writes a matching resource between every two page requests (a millisecond later:
       // the pin has millisecond precision)
