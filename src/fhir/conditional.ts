@@ -6,6 +6,7 @@
  */
 import { FhirError } from '../errors/fhir-error.ts';
 import { parseSearch } from '../search/parse.ts';
+import { resolvePlan } from './search-resolve.ts';
 import type { Repository, StoredResource } from '../store/repository.ts';
 
 /** Resolves a condition (a search query string) to at most two matches: enough to tell 0, 1 and many. */
@@ -14,7 +15,7 @@ export async function matchCondition(repo: Repository, type: string, query: stri
   const params = typeof query === 'string' ? new URLSearchParams(query.replace(new RegExp(`^(${type})?\\?`), '')) : query;
   const { plan } = parseSearch(type, params, { lenient: false, defaultCount: 2, maxCount });
   if (plan.filters.length === 0) throw new FhirError('FHIR_CONDITION_REQUIRED');
-  const page = await repo.search({ ...plan, count: 2, offset: 0, total: false });
+  const page = await repo.search(await resolvePlan(repo, { ...plan, count: 2, offset: 0, total: false }));
   return page.entries;
 }
 

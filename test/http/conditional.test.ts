@@ -102,3 +102,18 @@ t.test('If-None-Exist is read with or without a leading "?" or "Patient?"', asyn
     t.equal(res.json().id, first.json().id);
   }
 });
+
+t.test('conditions use the whole search engine: a string, a chain and a _list condition', async (t) => {
+  const app = await makeApp(t);
+  const org = (await call(app, { method: 'POST', url: '/fhir/Organization', body: { resourceType: 'Organization', name: 'Nord-Troms DMS' } })).json();
+  const p = (await call(app, { method: 'POST', url: '/fhir/Patient', body: patient({ managingOrganization: { reference: `Organization/${org.id}` } }) })).json();
+  const byName = await call(app, { method: 'POST', url: '/fhir/Patient', body: patient(), headers: { 'if-none-exist': 'family=%C3%98deg%C3%A5rd&given=%C3%A5se' } });
+  t.equal(byName.statusCode, 200, 'found by folded name: no second Patient');
+  t.equal(byName.json().id, p.id);
+  const byChain = await call(app, { method: 'POST', url: '/fhir/Patient', body: patient(), headers: { 'if-none-exist': 'organization.name=nord-troms' } });
+  t.equal(byChain.json().id, p.id, 'found through a chain');
+  await call(app, { method: 'PUT', url: '/fhir/List/l1', body: { resourceType: 'List', id: 'l1', status: 'current', mode: 'working', entry: [{ item: { reference: `Patient/${p.id}` } }] } });
+  const byList = await call(app, { method: 'DELETE', url: '/fhir/Patient?_list=l1' });
+  t.ok(byList.statusCode === 200 || byList.statusCode === 204, `conditional delete through _list answers ${byList.statusCode}`);
+  t.equal((await call(app, { url: `/fhir/Patient/${p.id}` })).statusCode, 410, 'the listed patient is deleted');
+});
