@@ -79,7 +79,7 @@ export function extractRows(resource: Resource): IndexRows {
   let grp = 0;
   for (const { def, path, components } of indexersOf(resource.resourceType)) {
     if (!components) {
-      for (const tv of path.eval(resource)) addRows(rows, def, tv);
+      for (const tv of path.eval(resource)) addValueRows(rows, def, tv);
       continue;
     }
     // Composite (https://hl7.org/fhir/R4/search.html#composite): one group per element the expression finds;
@@ -87,11 +87,25 @@ export function extractRows(resource: Resource): IndexRows {
     // ask that all components match within one element (one Observation.component, say).
     for (const element of path.eval(resource)) {
       if (element.v === null || typeof element.v !== 'object') continue;
-      grp++;
-      components.forEach((c, i) => {
+      // A group where some component has no value can never match (every component must): no rows for it.
+      // Components have no :text, so their text rows are dropped too.
+      const parts = components.map((c, i) => {
+        const part = emptyRows();
         const cdef: SearchParamDef = { ...c.def, code: `${def.code}$${i}` };
-        for (const tv of compilePath(relativeTo(c.relative, element.t), element.t).eval(element.v as object)) addRows(rows, cdef, tv, grp);
+        for (const tv of compilePath(relativeTo(c.relative, element.t), element.t).eval(element.v as object)) addValueRows(part, cdef, tv);
+        part.text.length = 0;
+        return part;
       });
+      if (parts.some((part) => countOf(part) === 0)) continue;
+      grp++;
+      for (const part of parts) {
+        for (const k of Object.keys(part) as (keyof IndexRows)[]) {
+          for (const r of part[k] as { grp?: number }[]) {
+            r.grp = grp;
+            (rows[k] as unknown[]).push(r);
+          }
+        }
+      }
     }
   }
   return rows;
@@ -106,22 +120,13 @@ function relativeTo(expression: string, type: string): string {
 export function valuesOf(resource: Resource, def: SearchParamDef): IndexRows {
   const rows = emptyRows();
   if (!def.expression) return rows;
-  for (const tv of compilePath(def.expression, resource.resourceType).eval(resource)) addRows(rows, def, tv);
+  for (const tv of compilePath(def.expression, resource.resourceType).eval(resource)) addValueRows(rows, def, tv);
   return rows;
 }
 
 const str = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
 
-function addRows(rows: IndexRows, def: SearchParamDef, tv: Typed, grp?: number): void {
-  if (grp === undefined) return addValueRows(rows, def, tv);
-  const before = countRows(rows);
-  addValueRows(rows, def, tv);
-  for (const [k, n] of before) for (const r of (rows[k] as { grp?: number }[]).slice(n)) r.grp = grp;
-}
-
-function countRows(rows: IndexRows): [keyof IndexRows, number][] {
-  return (Object.keys(rows) as (keyof IndexRows)[]).map((k) => [k, rows[k].length]);
-}
+const countOf = (rows: IndexRows) => Object.values(rows).reduce((n, list) => n + (list as unknown[]).length, 0);
 
 function addValueRows(rows: IndexRows, def: SearchParamDef, { v, t }: Typed): void {
   const param = def.code;

@@ -58,7 +58,7 @@ t.test('sqlite file: migrations are recorded once and not re-run on reopen', asy
   t.teardown(() => db.close());
   const rows = db.prepare('SELECT version, name FROM schema_migrations').all() as { version: number }[];
   t.same(rows.map((r) => r.version), [1, 2, 3]);
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
   t.same(tables, ['idx_date', 'idx_number', 'idx_quantity', 'idx_reference', 'idx_string', 'idx_text', 'idx_token', 'idx_uri', 'resource', 'resource_current', 'schema_migrations']);
 });
 
@@ -73,6 +73,7 @@ t.test('sqlite file: a store written at schema 1 is migrated and its resources i
   for (const tbl of ['idx_text', 'idx_string', 'idx_date', 'idx_number', 'idx_quantity', 'idx_reference', 'idx_uri']) db.exec(`DROP TABLE ${tbl}`);
   db.exec("DELETE FROM idx_token WHERE param <> 'identifier'");
   db.exec('ALTER TABLE idx_token DROP COLUMN grp');
+  db.exec('CREATE INDEX idx_token_system ON idx_token (type, param, system)');
   db.exec('DELETE FROM schema_migrations WHERE version = 2');
   db.close();
   const again = await SqliteRepository.open({ file });

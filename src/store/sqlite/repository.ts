@@ -107,6 +107,9 @@ export class SqliteRepository implements Repository {
           throw e;
         }
       }
+      // Planner statistics for the search queries (https://sqlite.org/lang_analyze.html#pragopt: the
+      // recommended call for a long-lived connection at open; cheap when nothing changed)
+      writer.run('PRAGMA optimize=0x10002');
       // lastUpdated must stay strictly increasing across restarts, even if the wall clock went back.
       const clock = new MonotonicClock(opts.now);
       const max = (await exec(writer, { kind: 'select', from: 'resource', columns: [{ expr: call('MAX', [col(undefined, 'last_updated')]), as: 'm' }] })).rows[0]?.m;

@@ -2,6 +2,7 @@
 // primary-key lookup, a token search drives from idx_token, instance history from the (type, id, version) key.
 // https://sqlite.org/eqp.html
 import t from 'tap';
+import { parseSearch } from '../../../src/search/parse.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,8 @@ t.test('read, token search and history use indexes', async (t) => {
   };
   const search = (values: object[]) =>
     searchStatements({ resourceType: 'Patient', filters: [{ kind: 'token', param: 'identifier', values }], sort: [], count: 20, offset: 0, total: true }).page;
+  const q = (type: string, query: string) =>
+    searchStatements(parseSearch(type, new URLSearchParams(query), { lenient: false, defaultCount: 20, maxCount: 100 }).plan).page;
   const cases: [string, Statement, RegExp][] = [
     ['read', readCurrent('Patient', 'x'), /SEARCH resource_current USING INDEX sqlite_autoindex_resource_current_1 \(type=\? AND id=\?\)/],
     ['identifier=system|value', search([{ system: 'urn:s', code: '7' }]), /SEARCH t0 USING INDEX idx_token_code/],
@@ -37,10 +40,19 @@ t.test('read, token search and history use indexes', async (t) => {
     ['history-instance', historyStatements({ resourceType: 'Patient', id: 'x' }, { count: 10 }).page, /SEARCH r USING INDEX sqlite_autoindex_resource_1 \(type=\? AND id=\?\)/],
     ['history-type', historyStatements({ resourceType: 'Patient' }, { count: 10 }).page, /SEARCH r USING INDEX resource_type_last_updated/],
     ['history-system', historyStatements({}, { count: 10 }).page, /USING INDEX resource_last_updated/],
+    ['name=øde', q('Patient', 'name=%C3%B8de'), /SEARCH t0 USING COVERING INDEX idx_string_folded \(type=\? AND param=\? AND folded>\? AND folded<\?\)/],
+    ['family:exact=Ødegård', q('Patient', 'family:exact=%C3%98deg%C3%A5rd'), /SEARCH t0 USING INDEX idx_string_folded \(type=\? AND param=\? AND folded=\?\)/],
+    ['code:text=hemo', q('Observation', 'code:text=hemo'), /SEARCH t0 USING COVERING INDEX idx_text_value/],
+    ['birthdate=1980', q('Patient', 'birthdate=1980'), /SEARCH t0 USING COVERING INDEX idx_date_range \(type=\? AND param=\? AND low>\? AND low<\?\)|SEARCH t0 USING COVERING INDEX idx_date_range \(type=\? AND param=\? AND low>\?\)/],
+    ['value-quantity in mg', q('Observation', 'value-quantity=5.4%7Chttp%3A%2F%2Funitsofmeasure.org%7Cmg'), /SEARCH t0 USING COVERING INDEX idx_quantity_canonical \(type=\? AND param=\? AND canonical_code=\? AND canonical_value>\? AND canonical_value<\?\)/],
+    ['subject=Patient/p1', q('Observation', 'subject=Patient/p1'), /SEARCH t0 USING COVERING INDEX idx_reference_target \(type=\? AND param=\? AND target_id=\? AND target_type=\?\)/],
+    ['url:below', q('ValueSet', 'url:below=http%3A%2F%2Fx%2FValueSet'), /SEARCH t0 USING COVERING INDEX idx_uri_value/],
+    ['chain subject:Patient.name', q('Observation', 'subject:Patient.name=kari'), /SEARCH r0 USING COVERING INDEX idx_reference_target.*SEARCH t1 USING COVERING INDEX idx_string_folded/],
+    ['_has:Observation:subject:code', q('Patient', '_has:Observation:subject:code=718-7'), /SEARCH t1 USING INDEX idx_token_code/],
   ];
   for (const [name, stmt, expected] of cases) {
     const p = plan(stmt);
     t.match(p, expected, `${name}: ${p}`);
-    t.notMatch(p, /SCAN (resource|resource_current|idx_token|c|r|t)( |$)(?!USING)/, `${name} scans no table`);
+    t.notMatch(p, /SCAN (resource|resource_current|idx_\w+|c|r|t|t0|t1|r0|c1)( |$)(?!USING)/, `${name} scans no table`);
   }
 });
