@@ -72,6 +72,14 @@ export interface LoadOptions {
   connections: number;
   /** the server process, for CPU accounting */
   serverPid?: number;
+  /** seconds before autocannon gives up on a request (default 10) */
+  timeout?: number;
+  /**
+   * Awaited between the warm-up and the measured run. A slow server is still answering the warm-up's
+   * in-flight requests when autocannon stops; the search bench waits for one answer here so that backlog
+   * does not land in the measured window.
+   */
+  settle?: () => Promise<void>;
 }
 
 const HEADERS = {
@@ -86,7 +94,7 @@ interface Client {
 }
 
 async function fire(baseUrl: string, list: BenchRequest[], seconds: number, connections: number,
-  failures: FailureSample[], latency: RecordableHistogram): Promise<Result> {
+  failures: FailureSample[], latency: RecordableHistogram, timeout = 10): Promise<Result> {
   const seen = new Set<string>();
   const requests: AutocannonRequest[] = list.map((r) => ({
     method: r.method,
@@ -107,7 +115,7 @@ async function fire(baseUrl: string, list: BenchRequest[], seconds: number, conn
     url: baseUrl,
     connections,
     duration: seconds,
-    timeout: 10,
+    timeout,
     requests,
     setupClient(client: Client) {
       const offset = Math.floor((clientNo++ * requests.length) / connections) % requests.length;
@@ -126,13 +134,14 @@ export async function measure(baseUrl: string, list: BenchRequest[], opts: LoadO
   const failures: FailureSample[] = [];
   let warmupFailures = 0;
   if (opts.warmup > 0) {
-    const w = await fire(baseUrl, list, opts.warmup, opts.connections, failures, createHistogram());
+    const w = await fire(baseUrl, list, opts.warmup, opts.connections, failures, createHistogram(), opts.timeout);
     warmupFailures = w.non2xx + w.errors; // autocannon's errors include its timeouts
   }
+  if (opts.settle) await opts.settle();
   const warmFailures = failures.length;
   const latency = createHistogram();
   const before = cpuSnapshot(opts.serverPid);
-  const r = await fire(baseUrl, list, opts.duration, opts.connections, failures, latency);
+  const r = await fire(baseUrl, list, opts.duration, opts.connections, failures, latency, opts.timeout);
   const after = cpuSnapshot(opts.serverPid);
   const statuses: Record<string, number> = {};
   for (const [code, { count }] of Object.entries(r.statusCodeStats)) statuses[code] = count;
