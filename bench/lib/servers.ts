@@ -41,6 +41,21 @@ export async function helsebroSpec(extraEnv: Record<string, string> = {}): Promi
   };
 }
 
+/**
+ * Helsebro on an existing SQLite file (the search bench seeds the file itself, without HTTP). The caller owns
+ * the file and its directory; there is nothing to clean up here.
+ */
+export function helsebroSpecOn(dbFile: string, extraEnv: Record<string, string> = {}): ServerSpec & { dbFile: string } {
+  return {
+    name: 'helsebro',
+    file: HELSEBRO_ENTRY,
+    env: { HELSEBRO_DB: dbFile, HELSEBRO_LOG_LEVEL: 'warn', ...extraEnv },
+    portVar: 'HELSEBRO_PORT',
+    hostVar: 'HELSEBRO_HOST',
+    dbFile,
+  };
+}
+
 export const PEER_SPEC: ServerSpec = {
   name: 'peer',
   file: join(ROOT, 'bench', 'servers', 'peer.ts'),
