@@ -62,6 +62,9 @@ const ROW_TABLE: Partial<Record<SearchParamDef['type'], IndexTableName>> = {
   string: 'string', token: 'token', date: 'date', number: 'number', quantity: 'quantity', reference: 'reference', uri: 'uri',
 };
 const UCUM = 'http://unitsofmeasure.org';
+/** Past this many matches a search without _total=accurate leaves Bundle.total out (counting 30,000
+ * matches cost 150 ms on the 100,000-patient bench set; counting to 1,000 costs a few) */
+export const TOTAL_LIMIT = 1000;
 const TYPES = new Set<string>(R4_RESOURCE_TYPES);
 
 /** A refusal: 'unknown' parameters may be ignored under lenient handling, 'invalid' values never */
@@ -83,6 +86,8 @@ export function parseSearch(type: string, query: URLSearchParams, opts: ParseOpt
   let count = opts.defaultCount;
   let offset = 0;
   let total = true;
+  // Bundle.total by default only while it is cheap: up to TOTAL_LIMIT matches (_total=accurate counts all)
+  let totalLimit: number | undefined = TOTAL_LIMIT;
   let sort: SortKey[] = [];
   let subset: SubsetMode | undefined;
   const now = opts.now ?? Date.now;
@@ -103,7 +108,8 @@ export function parseSearch(type: string, query: URLSearchParams, opts: ParseOpt
         }
         case '_total': {
           if (value === 'none') total = false;
-          else if (value === 'accurate' || value === 'estimate') total = true;
+          else if (value === 'accurate') { total = true; totalLimit = undefined; }
+          else if (value === 'estimate') total = true;
           else throw invalid('must be none, estimate or accurate');
           applied.push([key, value]);
           break;
@@ -112,6 +118,7 @@ export function parseSearch(type: string, query: URLSearchParams, opts: ParseOpt
           if (value === 'count') {
             count = 0;
             total = true;
+            totalLimit = undefined;
           } else if (value === 'true' || value === 'text' || value === 'data') {
             subset = { kind: 'summary', mode: value };
           } else if (value !== 'false') {
@@ -151,7 +158,7 @@ export function parseSearch(type: string, query: URLSearchParams, opts: ParseOpt
       else throw new FhirError(e.kind === 'unknown' ? 'FHIR_PARAM_UNKNOWN' : 'FHIR_PARAM_INVALID', { param: key, type, detail: e.message, expression: key });
     }
   }
-  return { plan: { resourceType: type, filters, sort, count, offset, total }, ignored, applied, include, ...(subset ? { subset } : {}) };
+  return { plan: { resourceType: type, filters, sort, count, offset, total, ...(total && totalLimit !== undefined ? { totalLimit } : {}) }, ignored, applied, include, ...(subset ? { subset } : {}) };
 }
 
 /** The search parameters this build supports for a type: the source of truth for the CapabilityStatement */

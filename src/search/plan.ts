@@ -100,6 +100,8 @@ export interface SearchPlan {
   sort: SortKey[];
   count: number;
   offset: number;
-  /** Whether the store should count all matches */
+  /** Whether the store should count the matches */
   total: boolean;
+  /** Count at most this many: past it the total is left out (undefined: count them all, _total=accurate) */
+  totalLimit?: number;
 }

@@ -1,7 +1,7 @@
 /**
  * search-system: GET [base]?_type=Patient,Practitioner&... and POST [base]/_search
  * (https://hl7.org/fhir/R4/http.html#search , https://hl7.org/fhir/R4/search.html#_type). The query runs per
- * type and the pages are merged in the default order (_lastUpdated, then type, then id); every parameter
+ * type and the pages are merged in the default order (id, then type); every parameter
  * must be one each listed type knows (R4: only parameters common to all of them), else the usual 400.
  * Without _type every resource type is searched. _sort, _include and _revinclude apply per type in R4 and
  * are refused here for now (a coded 400), as is paging past the first 1,000 merged matches.
@@ -32,14 +32,15 @@ export const searchSystem: Handler = async (env, req) => {
   if (offset + count > MAX_WINDOW) throw new FhirError('FHIR_PARAM_INVALID', { param: '_offset', detail: `a search across types pages through the first ${MAX_WINDOW} matches only` });
 
   const matches: StoredResource[] = [];
-  let total = 0;
+  let total: number | undefined = 0;
   for (const p of parsed) {
     const plan = await resolvePlan(env.repo, { ...p.plan, offset: 0, count: offset + count + 1, total: true });
     const page = await env.repo.search(plan);
     matches.push(...page.entries);
-    total += page.total ?? page.entries.length;
+    total = total === undefined || page.total === undefined ? undefined : total + page.total;
   }
-  matches.sort((a, b) => (a.lastUpdated < b.lastUpdated ? -1 : a.lastUpdated > b.lastUpdated ? 1 : a.resourceType < b.resourceType ? -1 : a.resourceType > b.resourceType ? 1 : a.id < b.id ? -1 : 1));
+  // The per-type order (by id), merged; equal ids of different types by type
+  matches.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.resourceType < b.resourceType ? -1 : 1));
   const entries = matches.slice(offset, offset + count);
   const hasNext = matches.length > offset + count;
 

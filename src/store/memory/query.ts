@@ -6,7 +6,7 @@
  * Spec: https://hl7.org/fhir/R4/search.html (#token, #prefix, #sort), https://hl7.org/fhir/R4/http.html#history
  */
 import { compareBy, matches, type Candidate, type MatchSource } from '../../search/match.ts';
-import type { SearchPlan, SortKey } from '../../search/plan.ts';
+import type { SearchPlan } from '../../search/plan.ts';
 import type { HistoryOptions, HistoryPage, HistoryScope, SearchPage, StoredResource } from '../repository.ts';
 import { toInstant } from '../sql/instant.ts';
 import type { MemoryState, TxLog, Version } from './state.ts';
@@ -34,11 +34,11 @@ export function search(state: MemoryState, tx: TxLog | undefined, plan: SearchPl
     const c: Candidate = { resourceType: plan.resourceType, id: v.s.id, lastUpdated: v.s.lastUpdated, rows: v.rows };
     if (plan.filters.every((f) => matches(c, f, src))) hits.push({ c, s: v.s });
   }
-  // The SQL stores' order: the plan's keys (missing values last), else _lastUpdated; ties by id.
-  const keys: SortKey[] = plan.sort.length > 0 ? [...plan.sort] : [{ param: '_lastUpdated', descending: false }];
-  hits.sort((a, b) => compareBy(keys, a.c, b.c));
+  // The SQL stores' order: the plan's keys (missing values last), then the id.
+  hits.sort((a, b) => compareBy(plan.sort, a.c, b.c));
   const entries = hits.slice(plan.offset, plan.offset + plan.count).map((h) => h.s);
-  return plan.total ? { entries, total: hits.length } : { entries };
+  if (!plan.total || (plan.totalLimit !== undefined && hits.length > plan.totalLimit)) return { entries };
+  return { entries, total: hits.length };
 }
 
 export function history(state: MemoryState, tx: TxLog | undefined, scope: HistoryScope, opts: HistoryOptions): HistoryPage {

@@ -1,8 +1,9 @@
 /**
  * search(plan) as SQL: the head table `resource_current c`, restricted to the plan's type and to live
  * (non-deleted) heads, AND-ed with one WHERE fragment per filter from the index that serves it, ordered by
- * the plan's sort keys (default: _lastUpdated then _id, ascending: a stable order, so _offset paging never
- * repeats or skips a row while nothing is written), paged by LIMIT/OFFSET.
+ * the plan's sort keys then the id (default: the id alone: a stable order, so _offset paging never repeats
+ * or skips a row while nothing is written), paged by LIMIT/OFFSET. The total is counted up to
+ * plan.totalLimit (all of them for _total=accurate).
  *
  * Chains and _has nest whole searches (https://hl7.org/fhir/R4/search.html#chaining , #has):
  *   Observation?subject:Patient.name=ola
@@ -143,12 +144,16 @@ export function searchStatements(plan: SearchPlan): { page: Select; count: Selec
     ...plan.filters.map((f) => condition(f, ctx)),
   ) as Expr;
   const orderBy: Order[] = plan.sort.map((k) => sorterFor(k).orderBy(k, ctx));
-  // Ties are broken by id (unique within the type), so the order is total and paging is stable.
-  if (plan.sort.length === 0) orderBy.push({ expr: col('c', 'last_updated') });
+  // The default order, and the tie-breaker of every other, is the id (unique within the type): a total
+  // order, so paging is stable; and the one SQLite can produce from the IN-list of a filter without
+  // sorting every match (ids are UUIDv7, so server-assigned ids follow creation time).
   if (!plan.sort.some((k) => k.param === '_id')) orderBy.push({ expr: col('c', 'id') });
   return {
     page: { kind: 'select', from: 'resource_current', as: 'c', columns: columnsOf('c'), where, orderBy, limit: plan.count, offset: plan.offset },
-    count: { kind: 'select', from: 'resource_current', as: 'c', columns: [{ expr: call('COUNT', '*'), as: 'n' }], where },
+    count:
+      plan.totalLimit === undefined
+        ? { kind: 'select', from: 'resource_current', as: 'c', columns: [{ expr: call('COUNT', '*'), as: 'n' }], where }
+        : { kind: 'select', from: 'resource_current', as: 'c', columns: [col('c', 'id')], where, limit: plan.totalLimit + 1 },
   };
 }
 
@@ -157,8 +162,13 @@ export async function runSearch(conn: Connection, plan: SearchPlan): Promise<Sea
   const rows = plan.count > 0 ? (await exec(conn, page)).rows : [];
   const entries = rows.map(toStored);
   if (!plan.total) return { entries };
-  const total = totalFromPage(plan.offset, plan.count, entries.length) ?? Number((await exec(conn, count)).rows[0].n);
-  return { entries, total };
+  let total = totalFromPage(plan.offset, plan.count, entries.length);
+  if (total === undefined) {
+    const rows = (await exec(conn, count)).rows;
+    total = plan.totalLimit === undefined ? Number(rows[0].n) : rows.length;
+  }
+  // Past the limit the count is not known (and not worth knowing): Bundle.total is left out
+  return plan.totalLimit !== undefined && total > plan.totalLimit ? { entries } : { entries, total };
 }
 
 /** The total, when a short page proves it (so the COUNT query can be skipped); undefined otherwise */

@@ -111,6 +111,9 @@ t.test('result parameters: _sort keys, _include, _summary=count; unknown ones re
     { reverse: true, sourceType: 'Observation', param: 'subject', targetType: undefined, iterate: true },
   ]);
   t.same([parse('Patient', '_summary=count').plan.count, parse('Patient', '_summary=count').plan.total], [0, true]);
+  t.equal(parse('Patient', 'family=x').plan.totalLimit, 1000, 'by default the total is counted up to 1,000 matches');
+  t.equal(parse('Patient', 'family=x&_total=accurate').plan.totalLimit, undefined, '_total=accurate counts all');
+  t.equal(parse('Patient', '_summary=count').plan.totalLimit, undefined, '_summary=count counts all');
   t.equal(codeOf(() => parse('Patient', 'nmae=x')), 'FHIR_PARAM_UNKNOWN');
   t.equal(codeOf(() => parse('Patient', 'name:sounds=x')), 'FHIR_PARAM_UNKNOWN');
   t.equal(codeOf(() => parse('Patient', '_sort=nmae')), 'FHIR_PARAM_UNKNOWN');
