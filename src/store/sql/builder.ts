@@ -60,8 +60,9 @@ export interface Insert {
   readonly table: string;
   readonly columns: readonly string[];
   readonly rows: readonly (readonly (SqlValue | Slot)[])[];
-  /** Upsert: on a conflict over `target`, overwrite `update` columns with the proposed row's values */
-  readonly onConflict?: { readonly target: readonly string[]; readonly update: readonly string[] };
+  /** Upsert: on a conflict over `target`, overwrite `update` columns with the proposed row's values
+   * ('replace', the default) or keep the larger of the stored and the proposed value ('max') */
+  readonly onConflict?: { readonly target: readonly string[]; readonly update: readonly string[]; readonly mode?: 'replace' | 'max' };
 }
 
 export interface Delete {
@@ -181,7 +182,7 @@ class Renderer {
       return `(${r.map((v) => this.param(v)).join(', ')})`;
     });
     let sql = `INSERT INTO ${ident(s.table)} (${s.columns.map(ident).join(', ')}) VALUES ${rows.join(', ')}`;
-    if (s.onConflict) sql += ` ${this.d.upsert(s.onConflict.target.map(ident), s.onConflict.update.map(ident))}`;
+    if (s.onConflict) sql += ` ${this.d.upsert(ident(s.table), s.onConflict.target.map(ident), s.onConflict.update.map(ident), s.onConflict.mode ?? 'replace')}`;
     return sql;
   }
 

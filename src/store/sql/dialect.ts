@@ -18,8 +18,9 @@ export interface Dialect {
   readonly name: string;
   /** The text of the n-th bound parameter (1-based): `?` for SQLite, `$n` for PostgreSQL */
   placeholder(n: number): string;
-  /** The clause after INSERT ... VALUES that turns the insert into an upsert on `target` */
-  upsert(target: readonly string[], update: readonly string[]): string;
+  /** The clause after INSERT ... VALUES that turns the insert into an upsert on `target`: the `update`
+   * columns take the proposed value ('replace') or the larger of the stored and the proposed one ('max') */
+  upsert(table: string, target: readonly string[], update: readonly string[], mode: 'replace' | 'max'): string;
   /** LIMIT/OFFSET with already-rendered placeholders; either may be absent */
   limitOffset(limit: string | undefined, offset: string | undefined): string;
   /** How a write transaction starts: it must take the write lock at once, so two writers never both read
@@ -46,8 +47,8 @@ export interface Connection {
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
   placeholder: () => '?',
-  upsert: (target, update) =>
-    `ON CONFLICT (${target.join(', ')}) DO UPDATE SET ${update.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+  upsert: (_table, target, update, mode) =>
+    `ON CONFLICT (${target.join(', ')}) DO UPDATE SET ${update.map((c) => (mode === 'max' ? `${c} = max(${c}, excluded.${c})` : `${c} = excluded.${c}`)).join(', ')}`,
   // SQLite needs a LIMIT before an OFFSET; -1 means "no limit"
   limitOffset: (limit, offset) => `LIMIT ${limit ?? '-1'}${offset === undefined ? '' : ` OFFSET ${offset}`}`,
   beginWrite: () => 'BEGIN IMMEDIATE',
@@ -57,8 +58,8 @@ export const sqliteDialect: Dialect = {
 export const postgresDialect: Dialect = {
   name: 'postgres',
   placeholder: (n) => `$${n}`,
-  upsert: (target, update) =>
-    `ON CONFLICT (${target.join(', ')}) DO UPDATE SET ${update.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`,
+  upsert: (table, target, update, mode) =>
+    `ON CONFLICT (${target.join(', ')}) DO UPDATE SET ${update.map((c) => (mode === 'max' ? `${c} = GREATEST(${table}.${c}, EXCLUDED.${c})` : `${c} = EXCLUDED.${c}`)).join(', ')}`,
   limitOffset: (limit, offset) => [limit === undefined ? '' : `LIMIT ${limit}`, offset === undefined ? '' : `OFFSET ${offset}`].filter(Boolean).join(' '),
   // One process serialises its own writers in its queue; with several processes on one database a
   // SERIALIZABLE transaction makes the loser of a version race fail (and the (type, id, version) primary

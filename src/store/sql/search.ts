@@ -22,7 +22,8 @@ import { and, call, col, eq, exec, exists, inList, or, val, type Expr, type Orde
 import { ParamTable } from './indexes/param-table.ts';
 import type { Connection } from './dialect.ts';
 import type { SearchContext, SearchIndex } from './indexes/index-table.ts';
-import { SEARCH_INDEXES } from './indexes/registry.ts';
+import { DATE_STATS_TABLE, dateStatsKey, type DateStats } from './indexes/date.ts';
+import { DATE_INDEX, SEARCH_INDEXES } from './indexes/registry.ts';
 import { columnsOf, toStored } from './statements.ts';
 
 function indexFor(filter: Filter): SearchIndex {
@@ -136,12 +137,26 @@ function compositeCondition(components: Filter[], ctx: SearchContext): Expr {
   });
 }
 
-export function searchStatements(plan: SearchPlan): { page: Select; count: Select } {
-  const ctx: SearchContext = { head: 'c', resourceType: plan.resourceType, depth: 0 };
+/** The plan's top-level filters as WHERE terms; several date filters on one parameter may share one
+ * subquery (./indexes/date.ts whereAll) */
+function filterTerms(filters: readonly Filter[], ctx: SearchContext): Expr[] {
+  const byDateParam = new Map<string, Filter[]>();
+  for (const f of filters) if (f.kind === 'date') byDateParam.set(f.param, [...(byDateParam.get(f.param) ?? []), f]);
+  const merged = new Map<Filter, Expr | undefined>();
+  for (const group of byDateParam.values()) {
+    if (group.length < 2) continue;
+    const expr = DATE_INDEX.whereAll(group, ctx);
+    if (expr) group.forEach((f, i) => merged.set(f, i === 0 ? expr : undefined));
+  }
+  return filters.flatMap((f) => (merged.has(f) ? (merged.get(f) ? [merged.get(f)!] : []) : [condition(f, ctx)]));
+}
+
+export function searchStatements(plan: SearchPlan, dateStats?: ReadonlyMap<string, DateStats>): { page: Select; count: Select } {
+  const ctx: SearchContext = { head: 'c', resourceType: plan.resourceType, depth: 0, dateStats };
   const where = and(
     eq(col('c', 'type'), val(plan.resourceType)),
     eq(col('c', 'deleted'), val(0)),
-    ...plan.filters.map((f) => condition(f, ctx)),
+    ...filterTerms(plan.filters, ctx),
   ) as Expr;
   const orderBy: Order[] = plan.sort.map((k) => sorterFor(k).orderBy(k, ctx));
   // The default order, and the tie-breaker of every other, is the id (unique within the type): a total
@@ -157,8 +172,24 @@ export function searchStatements(plan: SearchPlan): { page: Select; count: Selec
   };
 }
 
-export async function runSearch(conn: Connection, plan: SearchPlan): Promise<SearchPage> {
-  const { page, count } = searchStatements(plan);
+/**
+ * Runs a search. `snapshot`: the connection is in autocommit (the store's reader), so the statistics, the
+ * page and the count are read inside one read transaction and see the same committed state; false when
+ * the caller already holds a transaction on `conn` (a search inside a write transaction).
+ */
+export async function runSearch(conn: Connection, plan: SearchPlan, snapshot = false): Promise<SearchPage> {
+  const params = [...new Set(plan.filters.flatMap((f) => (f.kind === 'date' ? [f.param] : [])))];
+  if (!snapshot || params.length === 0) return searchIn(conn, plan, params);
+  await conn.query('BEGIN', []);
+  try {
+    return await searchIn(conn, plan, params);
+  } finally {
+    await conn.query('COMMIT', []);
+  }
+}
+
+async function searchIn(conn: Connection, plan: SearchPlan, dateParams: string[]): Promise<SearchPage> {
+  const { page, count } = searchStatements(plan, dateParams.length ? await readDateStats(conn, plan.resourceType, dateParams) : undefined);
   const rows = plan.count > 0 ? (await exec(conn, page)).rows : [];
   const entries = rows.map(toStored);
   if (!plan.total) return { entries };
@@ -169,6 +200,16 @@ export async function runSearch(conn: Connection, plan: SearchPlan): Promise<Sea
   }
   // Past the limit the count is not known (and not worth knowing): Bundle.total is left out
   return plan.totalLimit !== undefined && total > plan.totalLimit ? { entries } : { entries, total };
+}
+
+async function readDateStats(conn: Connection, type: string, params: string[]): Promise<Map<string, DateStats>> {
+  const { rows } = await exec(conn, {
+    kind: 'select',
+    from: DATE_STATS_TABLE,
+    columns: ['param', 'multi', 'open', 'span'].map((c) => col(undefined, c)),
+    where: and(eq(col(undefined, 'type'), val(type)), inList(col(undefined, 'param'), params.map((p) => val(p)))),
+  });
+  return new Map(rows.map((r) => [dateStatsKey(type, r.param as string), { multi: Number(r.multi) === 1, open: Number(r.open) === 1, span: Number(r.span) }]));
 }
 
 /** The total, when a short page proves it (so the COUNT query can be skipped); undefined otherwise */

@@ -162,7 +162,7 @@ export class SqliteRepository implements Repository {
   }
 
   search(plan: SearchPlan): Promise<SearchPage> {
-    return runSearch(this.#reader, plan);
+    return runSearch(this.#reader, plan, true);
   }
 
   async reindex(resourceTypes?: readonly string[]): Promise<number> {

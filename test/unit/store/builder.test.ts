@@ -38,6 +38,11 @@ t.test('upsert and multi-row insert come from the dialect', async (t) => {
   };
   t.equal(render(ins, sqliteDialect).sql, 'INSERT INTO resource_current (type, id, version) VALUES (?, ?, ?), (?, ?, ?) ON CONFLICT (type, id) DO UPDATE SET version = excluded.version');
   t.equal(render(ins, postgresDialect).sql, 'INSERT INTO resource_current (type, id, version) VALUES ($1, $2, $3), ($4, $5, $6) ON CONFLICT (type, id) DO UPDATE SET version = EXCLUDED.version');
+  // 'max' keeps the larger of the stored and the proposed value (SQLite's two-argument max(), PostgreSQL's
+  // GREATEST: https://sqlite.org/lang_corefunc.html#max_scalar , postgresql.org/docs/current/functions-conditional.html)
+  const grow = { ...ins, table: 'idx_date_stats', onConflict: { target: ['type', 'param'], update: ['span'], mode: 'max' as const } };
+  t.match(render(grow, sqliteDialect).sql, /ON CONFLICT \(type, param\) DO UPDATE SET span = max\(span, excluded\.span\)$/);
+  t.match(render(grow, postgresDialect).sql, /ON CONFLICT \(type, param\) DO UPDATE SET span = GREATEST\(idx_date_stats\.span, EXCLUDED\.span\)$/);
   t.same(render(ins, sqliteDialect).values, ['Patient', 'a', 1, 'Patient', 'b', 2]);
 });
 

@@ -33,6 +33,8 @@ t.test('read, token search and history use indexes', async (t) => {
     searchStatements({ resourceType: 'Patient', filters: [{ kind: 'token', param: 'identifier', values }], sort: [], count: 20, offset: 0, total: true }).page;
   const q = (type: string, query: string) =>
     searchStatements(parseSearch(type, new URLSearchParams(query), { lenient: false, defaultCount: 20, maxCount: 100 }).plan).page;
+  const dayLong = new Map([['Observation|date', { multi: false, open: false, span: 86_400_000 }]]);
+  const month = searchStatements(parseSearch('Observation', new URLSearchParams('date=ge2020-01&date=lt2020-02'), { lenient: false, defaultCount: 20, maxCount: 100 }).plan, dayLong).page;
   const cases: [string, Statement, RegExp][] = [
     ['read', readCurrent('Patient', 'x'), /SEARCH resource_current USING INDEX sqlite_autoindex_resource_current_1 \(type=\? AND id=\?\)/],
     ['identifier=system|value', search([{ system: 'urn:s', code: '7' }]), /SEARCH t0 USING COVERING INDEX idx_token_code(?!.*TEMP B-TREE)/],
@@ -44,6 +46,8 @@ t.test('read, token search and history use indexes', async (t) => {
     ['family:exact=Ødegård', q('Patient', 'family:exact=%C3%98deg%C3%A5rd'), /SEARCH t0 USING INDEX idx_string_folded \(type=\? AND param=\? AND folded=\?\)/],
     ['code:text=hemo', q('Observation', 'code:text=hemo'), /SEARCH t0 USING COVERING INDEX idx_text_value/],
     ['birthdate=1980', q('Patient', 'birthdate=1980'), /SEARCH t0 USING COVERING INDEX idx_date_range \(type=\? AND param=\? AND low>\? AND low<\?\)|SEARCH t0 USING COVERING INDEX idx_date_range \(type=\? AND param=\? AND low>\?\)/],
+    // both conditions in one subquery (one row per resource), the span bound and lt as a range on low
+    ['date=ge2020-01&date=lt2020-02', month, /^(?!.*SUBQUERY 2).*LIST SUBQUERY 1 \| SEARCH t0 USING COVERING INDEX idx_date_range \(type=\? AND param=\? AND low>\? AND low<\?\)$/],
     ['value-quantity in mg', q('Observation', 'value-quantity=5.4%7Chttp%3A%2F%2Funitsofmeasure.org%7Cmg'), /SEARCH t0 USING COVERING INDEX idx_quantity_canonical \(type=\? AND param=\? AND canonical_code=\? AND canonical_value>\? AND canonical_value<\?\)/],
     ['subject=Patient/p1', q('Observation', 'subject=Patient/p1'), /SEARCH t0 USING COVERING INDEX idx_reference_target \(type=\? AND param=\? AND target_id=\? AND target_type=\?\)/],
     ['url:below', q('ValueSet', 'url:below=http%3A%2F%2Fx%2FValueSet'), /SEARCH t0 USING COVERING INDEX idx_uri_value/],

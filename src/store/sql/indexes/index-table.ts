@@ -9,6 +9,7 @@
 import type { Filter, SortKey } from '../../../search/plan.ts';
 import type { IndexRows } from '../../../search/rows.ts';
 import type { Expr, Order, Statement } from '../builder.ts';
+import type { DateStats } from './date.ts';
 
 /** What a WHERE or ORDER BY fragment may refer to: the alias of the current-version row being filtered,
  * the resource type the search is restricted to (bound once, so subqueries stay uncorrelated), and the
@@ -17,6 +18,9 @@ export interface SearchContext {
   readonly head: string;
   readonly resourceType: string;
   readonly depth: number;
+  /** idx_date_stats rows by `${type}|${param}` (./date.ts), read in the query's snapshot; absent where the
+   * caller did not read them, and then no bound depends on them */
+  readonly dateStats?: ReadonlyMap<string, DateStats>;
 }
 
 export interface SearchIndex {

@@ -30,7 +30,7 @@ export abstract class ParamTable<K extends RowKey> implements IndexTable {
   abstract values(row: Row<K>): SqlValue[];
 
   /** The OR of a filter's values as a condition on alias `t` (undefined: any row of the parameter) */
-  valuesCondition(t: string, filter: Filter): Expr | undefined {
+  valuesCondition(t: string, filter: Filter, _ctx?: SearchContext): Expr | undefined {
     const alternatives = (filter as { values: unknown[] }).values.map((v) => this.condition(t, filter, v));
     return alternatives.some((a) => a === undefined) ? undefined : or(...(alternatives as Expr[]));
   }
@@ -76,7 +76,7 @@ export abstract class ParamTable<K extends RowKey> implements IndexTable {
       const present = inList(head, select(undefined));
       return filter.missing ? not(present) : present;
     }
-    const hit = inList(head, select(this.valuesCondition(t, filter)));
+    const hit = inList(head, select(this.valuesCondition(t, filter, ctx)));
     return this.negated(filter) ? not(hit) : hit;
   }
 

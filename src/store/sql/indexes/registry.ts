@@ -15,9 +15,10 @@ import { TokenIndex } from './token.ts';
 import { UriIndex } from './uri.ts';
 
 export const REFERENCE_INDEX = new ReferenceIndex();
+export const DATE_INDEX = new DateIndex();
 
 export const INDEX_TABLES: readonly IndexTable[] = [
-  new TokenIndex(), new TextIndex(), new StringIndex(), new DateIndex(), new NumberIndex(), new QuantityIndex(), REFERENCE_INDEX, new UriIndex(),
+  new TokenIndex(), new TextIndex(), new StringIndex(), DATE_INDEX, new NumberIndex(), new QuantityIndex(), REFERENCE_INDEX, new UriIndex(),
 ];
 
 export const SEARCH_INDEXES: readonly SearchIndex[] = [new HeadColumns(), ...INDEX_TABLES];

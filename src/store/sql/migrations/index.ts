@@ -9,6 +9,7 @@ import type { Connection } from '../dialect.ts';
 import { initial } from './001-initial.ts';
 import { searchIndexes } from './002-search-indexes.ts';
 import { noBasisParams } from './003-no-basis-params.ts';
+import { dateStats } from './004-date-stats.ts';
 
 export interface Migration {
   version: number;
@@ -19,7 +20,7 @@ export interface Migration {
   reindex?: boolean;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, searchIndexes, noBasisParams];
+export const MIGRATIONS: readonly Migration[] = [initial, searchIndexes, noBasisParams, dateStats];
 
 /** Applies every pending migration; returns the versions applied now (the caller reindexes when one of
  * them says `reindex`) */
