@@ -22,6 +22,25 @@ export function searchContract(t: Test, name: string, factory: Factory): void {
     t.same(ids(byIdent.entries), [a.id], 'the Practitioner with the same identifier is another type');
   });
 
+  t.test(`${name}: the inner search of a chain or _has sees only live resources (search.html#chaining, #has)`, async (t) => {
+    const repo = await open(t, factory);
+    const { parseSearch } = await import('../../src/search/parse.ts');
+    const q = (type: string, query: string) => parseSearch(type, new URLSearchParams(query), { lenient: false, defaultCount: 20, maxCount: 100 }).plan;
+    const p = await repo.create({ resourceType: 'Patient', name: [{ family: 'Ødegård' }] } as never);
+    const o = await repo.create({ resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '718-7' }] }, subject: { reference: `Patient/${p.id}` } } as never);
+    const has = q('Patient', '_has:Observation:subject:code=http://loinc.org|718-7');
+    const chain = q('Observation', 'subject:Patient.family=%C3%B8deg');
+    t.same(ids((await repo.search(has)).entries), [p.id], '_has: the Observation points at the Patient');
+    t.same(ids((await repo.search(chain)).entries), [o.id], 'chain: the subject is named Ødegård');
+    await repo.delete('Observation', o.id);
+    t.same(ids((await repo.search(has)).entries), [], '_has: a deleted Observation no longer counts');
+    const o2 = await repo.create({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: `Patient/${p.id}` } } as never);
+    t.same(ids((await repo.search(chain)).entries), [o2.id]);
+    await repo.delete('Patient', p.id);
+    t.same(ids((await repo.search(chain)).entries), [], 'chain: the deleted Patient matches no name');
+    t.same(ids((await repo.search(q('Observation', 'subject:Patient.family:missing=false'))).entries), [], 'nor :missing=false');
+  });
+
   t.test(`${name}: _id matches any of its values (search.html#id)`, async (t) => {
     const repo = await open(t, factory);
     const [a, b] = [await repo.create(patient()), await repo.create(patient()), await repo.create(patient())];

@@ -39,20 +39,23 @@ function sorterFor(key: SortKey): SearchIndex {
   return ix;
 }
 
-/** Live heads of one type matching a filter, as `SELECT id` (the inner search of a chain or _has) */
+/** Live heads of one type matching a filter, as `SELECT id` (the inner search of a chain or _has): the
+ * filter's own id subquery where it has one (positive filters: index rows exist only for live current
+ * versions), else the head table restricted by the filter */
 function matchingIds(type: string, filter: Filter, depth: number): Select {
   const head = `c${depth}`;
-  return {
+  const ctx: SearchContext = { head, resourceType: type, depth };
+  return idsOf(filter, ctx) ?? {
     kind: 'select',
     from: 'resource_current',
     as: head,
     columns: [col(head, 'id')],
-    where: and(eq(col(head, 'type'), val(type)), eq(col(head, 'deleted'), val(0)), condition(filter, { head, resourceType: type, depth })),
+    where: and(eq(col(head, 'type'), val(type)), eq(col(head, 'deleted'), val(0)), condition(filter, ctx)),
   };
 }
 
-/** The WHERE fragment for one filter on the head row of ctx */
-export function condition(filter: Filter, ctx: SearchContext): Expr {
+/** The ids a positive filter matches as one SELECT without the head table; undefined for the others */
+function idsOf(filter: Filter, ctx: SearchContext): Select | undefined {
   const t = `r${ctx.depth}`;
   const refs = (param: string, cond: Expr | undefined, select: 'id' | 'target_id', type: string): Select => ({
     kind: 'select',
@@ -63,26 +66,36 @@ export function condition(filter: Filter, ctx: SearchContext): Expr {
   });
   switch (filter.kind) {
     case 'chain':
-      return inList(
-        col(ctx.head, 'id'),
-        refs(
-          filter.param,
-          or(...filter.targetTypes.map((target) =>
-            and(eq(col(t, 'target_type'), val(target)), inList(col(t, 'target_id'), matchingIds(target, filter.filter, ctx.depth + 1)))!)),
-          'id',
-          ctx.resourceType,
-        ),
+      return refs(
+        filter.param,
+        or(...filter.targetTypes.map((target) =>
+          and(eq(col(t, 'target_type'), val(target)), inList(col(t, 'target_id'), matchingIds(target, filter.filter, ctx.depth + 1)))!)),
+        'id',
+        ctx.resourceType,
       );
     case 'has':
-      return inList(
-        col(ctx.head, 'id'),
-        refs(
-          filter.param,
-          and(eq(col(t, 'target_type'), val(ctx.resourceType)), inList(col(t, 'id'), matchingIds(filter.sourceType, filter.filter, ctx.depth + 1))),
-          'target_id',
-          filter.sourceType,
-        ),
+      return refs(
+        filter.param,
+        and(eq(col(t, 'target_type'), val(ctx.resourceType)), inList(col(t, 'id'), matchingIds(filter.sourceType, filter.filter, ctx.depth + 1))),
+        'target_id',
+        filter.sourceType,
       );
+    case 'any':
+    case 'composite':
+      return undefined;
+    default: {
+      const ix = indexFor(filter);
+      return ix instanceof ParamTable ? ix.ids(filter, ctx) : undefined;
+    }
+  }
+}
+
+/** The WHERE fragment for one filter on the head row of ctx */
+export function condition(filter: Filter, ctx: SearchContext): Expr {
+  switch (filter.kind) {
+    case 'chain':
+    case 'has':
+      return inList(col(ctx.head, 'id'), idsOf(filter, ctx)!);
     case 'any':
       return or(...filter.filters.map((f) => condition(f, ctx)));
     case 'composite':

@@ -63,21 +63,36 @@ export abstract class ParamTable<K extends RowKey> implements IndexTable {
   }
 
   where(filter: Filter, ctx: SearchContext): Expr {
+    const head = col(ctx.head, 'id');
+    if (filter.kind === 'missing') {
+      const present = inList(head, this.#select(filter, ctx, undefined));
+      return filter.missing ? not(present) : present;
+    }
+    const hit = inList(head, this.#select(filter, ctx, this.valuesCondition(`t${ctx.depth}`, filter, ctx)));
+    return this.negated(filter) ? not(hit) : hit;
+  }
+
+  /**
+   * The ids of the matching resources as one SELECT on this table, when the filter is positive (a row must
+   * exist): rows are kept for live current versions only, so these ids need no check against the head
+   * table (a chain's or _has's inner search uses them as they are). Undefined for :missing=true and :not,
+   * which match resources WITHOUT rows and so need the head table for the set of live resources.
+   */
+  ids(filter: Filter, ctx: SearchContext): Select | undefined {
+    if (filter.kind === 'missing') return filter.missing ? undefined : this.#select(filter, ctx, undefined);
+    if (this.negated(filter)) return undefined;
+    return this.#select(filter, ctx, this.valuesCondition(`t${ctx.depth}`, filter, ctx));
+  }
+
+  #select(filter: Filter, ctx: SearchContext, cond: Expr | undefined): Select {
     const t = `t${ctx.depth}`;
-    const select = (cond: Expr | undefined): Select => ({
+    return {
       kind: 'select',
       from: this.table,
       as: t,
       columns: [col(t, 'id')],
       where: and(eq(col(t, 'type'), val(ctx.resourceType)), eq(col(t, 'param'), val((filter as { param: string }).param)), cond),
-    });
-    const head = col(ctx.head, 'id');
-    if (filter.kind === 'missing') {
-      const present = inList(head, select(undefined));
-      return filter.missing ? not(present) : present;
-    }
-    const hit = inList(head, select(this.valuesCondition(t, filter, ctx)));
-    return this.negated(filter) ? not(hit) : hit;
+    };
   }
 
   sorts(key: SortKey): boolean {
