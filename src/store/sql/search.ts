@@ -18,7 +18,7 @@
  */
 import type { Filter, SearchPlan, SortKey } from '../../search/plan.ts';
 import type { SearchPage } from '../repository.ts';
-import { and, call, col, eq, exec, exists, inList, or, val, type Expr, type Order, type Select } from './builder.ts';
+import { and, call, col, eq, exec, exists, inList, or, render, val, type Expr, type Order, type Select, type SqlValue } from './builder.ts';
 import { ParamTable } from './indexes/param-table.ts';
 import type { Connection } from './dialect.ts';
 import type { SearchContext, SearchIndex } from './indexes/index-table.ts';
@@ -69,14 +69,14 @@ function idsOf(filter: Filter, ctx: SearchContext): Select | undefined {
       return refs(
         filter.param,
         or(...filter.targetTypes.map((target) =>
-          and(eq(col(t, 'target_type'), val(target)), inList(col(t, 'target_id'), matchingIds(target, filter.filter, ctx.depth + 1)))!)),
+          and(eq(col(t, 'target_type'), val(target)), innerCondition(target, filter.filter, ctx, col(t, 'target_id')))!)),
         'id',
         ctx.resourceType,
       );
     case 'has':
       return refs(
         filter.param,
-        and(eq(col(t, 'target_type'), val(ctx.resourceType)), inList(col(t, 'id'), matchingIds(filter.sourceType, filter.filter, ctx.depth + 1))),
+        and(eq(col(t, 'target_type'), val(ctx.resourceType)), innerCondition(filter.sourceType, filter.filter, ctx, col(t, 'id'))),
         'target_id',
         filter.sourceType,
       );
@@ -88,6 +88,24 @@ function idsOf(filter: Filter, ctx: SearchContext): Select | undefined {
       return ix instanceof ParamTable ? ix.ids(filter, ctx) : undefined;
     }
   }
+}
+
+/**
+ * The inner search of a chain or _has as a condition on the reference row's id column `outer`: an
+ * uncorrelated IN list when the inner search is small or its size unknown (collected once), a correlated
+ * EXISTS when it is known to be large (so a search that walks its candidates checks each one with an index
+ * seek instead of first collecting every inner match).
+ */
+function innerCondition(type: string, filter: Filter, ctx: SearchContext, outer: Expr): Expr {
+  const inner: SearchContext = { head: `c${ctx.depth + 1}`, resourceType: type, depth: ctx.depth + 1, probes: ctx.probes };
+  const size = ctx.probes?.get(filter);
+  const ids = size !== undefined && size >= planner.small ? idsOf(filter, inner) : undefined;
+  return ids ? correlated(ids, outer) : inList(outer, matchingIds(type, filter, ctx.depth + 1));
+}
+
+/** An id subquery as a correlated EXISTS: its one column (the id it yields) equals `outer` */
+function correlated(ids: Select, outer: Expr): Expr {
+  return exists({ ...ids, where: and(ids.where, eq(ids.columns[0] as Expr, outer)) });
 }
 
 /** The WHERE fragment for one filter on the head row of ctx */
@@ -150,59 +168,149 @@ function compositeCondition(components: Filter[], ctx: SearchContext): Expr {
   });
 }
 
-/** The plan's top-level filters as WHERE terms; several date filters on one parameter may share one
- * subquery (./indexes/date.ts whereAll) */
-function filterTerms(filters: readonly Filter[], ctx: SearchContext): Expr[] {
-  const byDateParam = new Map<string, Filter[]>();
-  for (const f of filters) if (f.kind === 'date') byDateParam.set(f.param, [...(byDateParam.get(f.param) ?? []), f]);
-  const merged = new Map<Filter, Expr | undefined>();
-  for (const group of byDateParam.values()) {
-    if (group.length < 2) continue;
-    const expr = DATE_INDEX.whereAll(group, ctx);
-    if (expr) group.forEach((f, i) => merged.set(f, i === 0 ? expr : undefined));
-  }
-  return filters.flatMap((f) => (merged.has(f) ? (merged.get(f) ? [merged.get(f)!] : []) : [condition(f, ctx)]));
+/**
+ * One top-level condition of a plan: a filter, or several date filters on one parameter merged into one
+ * subquery (./indexes/date.ts idsAll). `ids` is its positive id subquery (index rows exist only for live
+ * current versions, so it needs no head table), absent for :missing=true, :not, _id, _lastUpdated, OR-ed
+ * and composite filters, which stay conditions on the head row.
+ */
+interface Part {
+  filters: Filter[];
+  where: Expr;
+  ids?: Select;
+  /** the ids come in id order from their index (an equality seek: ParamTable.idOrdered) */
+  ordered: boolean;
+  /** matches counted up to PROBE_LIMIT before planning (runSearch); absent when not probed */
+  size?: number;
 }
 
-export function searchStatements(plan: SearchPlan, dateStats?: ReadonlyMap<string, DateStats>): { page: Select; count: Select } {
-  const ctx: SearchContext = { head: 'c', resourceType: plan.resourceType, depth: 0, dateStats };
-  const where = and(
-    eq(col('c', 'type'), val(plan.resourceType)),
-    eq(col('c', 'deleted'), val(0)),
-    ...filterTerms(plan.filters, ctx),
-  ) as Expr;
-  const orderBy: Order[] = plan.sort.map((k) => sorterFor(k).orderBy(k, ctx));
-  // The default order, and the tie-breaker of every other, is the id (unique within the type): a total
-  // order, so paging is stable; and the one SQLite can produce from the IN-list of a filter without
-  // sorting every match (ids are UUIDv7, so server-assigned ids follow creation time).
-  if (!plan.sort.some((k) => k.param === '_id')) orderBy.push({ expr: col('c', 'id') });
-  return {
-    page: { kind: 'select', from: 'resource_current', as: 'c', columns: columnsOf('c'), where, orderBy, limit: plan.count, offset: plan.offset },
-    count:
-      plan.totalLimit === undefined
-        ? { kind: 'select', from: 'resource_current', as: 'c', columns: [{ expr: call('COUNT', '*'), as: 'n' }], where }
-        : { kind: 'select', from: 'resource_current', as: 'c', columns: [col('c', 'id')], where, limit: plan.totalLimit + 1 },
-  };
+/**
+ * Below `small` matches a filter counts as small: collecting and sorting its ids costs little. A setting so
+ * the conformance test can run every query through the other plans too (small = 0: every filter large).
+ */
+export const planner = { small: 1000 };
+/** Alias depth of a streamed driver (deeper than any chain a query may nest) */
+const DRIVER_DEPTH = 9;
+/** Probes count at most this many matches (past planner.small the exact number changes no decision) */
+const PROBE_LIMIT = 1000;
+
+function partsOf(filters: readonly Filter[], ctx: SearchContext): Part[] {
+  const byDateParam = new Map<string, Filter[]>();
+  for (const f of filters) if (f.kind === 'date') byDateParam.set(f.param, [...(byDateParam.get(f.param) ?? []), f]);
+  const parts: Part[] = [];
+  const done = new Set<Filter>();
+  for (const group of byDateParam.values()) {
+    if (group.length < 2) continue;
+    const ids = DATE_INDEX.idsAll(group, ctx);
+    if (!ids) continue;
+    group.forEach((f) => done.add(f));
+    parts.push({ filters: group, ids, where: inList(col(ctx.head, 'id'), ids), ordered: false, size: ctx.probes?.get(group[0]) });
+  }
+  for (const f of filters) {
+    if (done.has(f)) continue;
+    const ids = idsOf(f, ctx);
+    const ix = f.kind === 'chain' || f.kind === 'has' || f.kind === 'any' || f.kind === 'composite' ? undefined : indexFor(f);
+    parts.push({
+      filters: [f],
+      ids,
+      where: ids ? inList(col(ctx.head, 'id'), ids) : condition(f, ctx),
+      ordered: ids !== undefined && ix instanceof ParamTable && ix.idOrdered(f),
+      size: ctx.probes?.get(f),
+    });
+  }
+  return parts;
+}
+
+/**
+ * The page and count statements of a plan. Without probes (sizes) every filter is an IN list on the head
+ * table, as chains nest them. With probes and the default order (by id) the plan picks how to reach the
+ * first page and the capped count without collecting every match of a large filter:
+ *   drive   a small filter (< planner.small matches) is the IN list; every other positive filter is a correlated
+ *           EXISTS checked on its candidates only
+ *   stream  no small filter, but an equality seek (idOrdered) yields its ids in id order: join the head
+ *           to that index and read the page (and the count) straight from it, GROUP BY id removing
+ *           duplicate rows of one resource, the others as correlated EXISTS
+ *   walk    no small and no ordered filter (large filters all): walk the heads in id order and check every
+ *           filter as a correlated EXISTS; dense matches fill a page and the count after few heads
+ *   Patient?_has:Observation:subject:code=718-7 (walk; the inner code search is large, so correlated too):
+ *     SELECT ... FROM resource_current c WHERE c.type = 'Patient' AND c.deleted = 0 AND EXISTS
+ *       (SELECT r0.target_id FROM idx_reference r0 WHERE r0.type = 'Observation' AND r0.param = 'subject'
+ *        AND r0.target_type = 'Patient' AND EXISTS (SELECT t1.id FROM idx_token t1 WHERE t1.type = 'Observation'
+ *        AND t1.param = 'code' AND t1.code = '718-7' AND t1.id = r0.id) AND r0.target_id = c.id)
+ *     ORDER BY c.id LIMIT 20
+ * An explicit _sort or _total=accurate keeps the IN lists (every match is needed anyway).
+ */
+export function searchStatements(
+  plan: SearchPlan,
+  dateStats?: ReadonlyMap<string, DateStats>,
+  probes?: ReadonlyMap<Filter, number>,
+): { page: Select; count: Select } {
+  const ctx: SearchContext = { head: 'c', resourceType: plan.resourceType, depth: 0, dateStats, probes };
+  const parts = partsOf(plan.filters, ctx);
+  const live = [eq(col('c', 'type'), val(plan.resourceType)), eq(col('c', 'deleted'), val(0))];
+  const byId: Order = { expr: col('c', 'id') };
+  const headPage = (where: Expr[], orderBy: Order[]): Select =>
+    ({ kind: 'select', from: 'resource_current', as: 'c', columns: columnsOf('c'), where: and(...live, ...where), orderBy, limit: plan.count, offset: plan.offset });
+  const headCount = (where: Expr[]): Select =>
+    plan.totalLimit === undefined
+      ? { kind: 'select', from: 'resource_current', as: 'c', columns: [{ expr: call('COUNT', '*'), as: 'n' }], where: and(...live, ...where) }
+      : { kind: 'select', from: 'resource_current', as: 'c', columns: [col('c', 'id')], where: and(...live, ...where), limit: plan.totalLimit + 1 };
+
+  const positive = parts.filter((p) => p.ids !== undefined);
+  const planned = probes !== undefined && plan.sort.length === 0 && plan.totalLimit !== undefined && positive.length > 0;
+  if (!planned) {
+    const orderBy: Order[] = plan.sort.map((k) => sorterFor(k).orderBy(k, ctx));
+    // The default order, and the tie-breaker of every other, is the id (unique within the type): a total
+    // order, so paging is stable (ids are UUIDv7, so server-assigned ids follow creation time).
+    if (!plan.sort.some((k) => k.param === '_id')) orderBy.push(byId);
+    const where = parts.map((p) => p.where);
+    return { page: headPage(where, orderBy), count: headCount(where) };
+  }
+  const rest = (except: Part | undefined, outer: Expr): Expr[] =>
+    parts.filter((p) => p !== except).map((p) => (p.ids ? correlated(p.ids, outer) : p.where));
+  const sized = positive.filter((p) => p.size !== undefined).sort((a, b) => a.size! - b.size!);
+  const small = sized[0] !== undefined && sized[0].size! < planner.small ? sized[0] : undefined;
+  if (small) {
+    const where = [small.where, ...rest(small, col('c', 'id'))];
+    return { page: headPage(where, [byId]), count: headCount(where) };
+  }
+  const stream = positive.find((p) => p.ordered);
+  if (stream) {
+    // The driver gets aliases of its own depth: the correlated subqueries of the other filters use the
+    // depth-0 aliases, and must not shadow the driver's id they compare with.
+    const d = idsOf(stream.filters[0], { ...ctx, depth: DRIVER_DEPTH })!;
+    const dId = d.columns[0] as Expr;
+    const headNeeded = parts.some((p) => p !== stream && p.ids === undefined);
+    const join = { table: 'resource_current', as: 'c', on: and(eq(col('c', 'type'), val(plan.resourceType)), eq(col('c', 'id'), dId), eq(col('c', 'deleted'), val(0)))! };
+    return {
+      page: { ...d, columns: columnsOf('c'), joins: [join], where: and(d.where, ...rest(stream, col('c', 'id'))), groupBy: [dId], orderBy: [{ expr: dId }], limit: plan.count, offset: plan.offset },
+      count: { ...d, columns: [dId], joins: headNeeded ? [join] : undefined, where: and(d.where, ...rest(stream, headNeeded ? col('c', 'id') : dId)), groupBy: [dId], limit: plan.totalLimit! + 1 },
+    };
+  }
+  const where = rest(undefined, col('c', 'id'));
+  return { page: headPage(where, [byId]), count: headCount(where) };
 }
 
 /**
  * Runs a search. `snapshot`: the connection is in autocommit (the store's reader), so the statistics, the
- * page and the count are read inside one read transaction and see the same committed state; false when
- * the caller already holds a transaction on `conn` (a search inside a write transaction).
+ * probes, the page and the count are read inside one read transaction and see the same committed state;
+ * false when the caller already holds a transaction on `conn` (a search inside a write transaction).
  */
 export async function runSearch(conn: Connection, plan: SearchPlan, snapshot = false): Promise<SearchPage> {
-  const params = [...new Set(plan.filters.flatMap((f) => (f.kind === 'date' ? [f.param] : [])))];
-  if (!snapshot || params.length === 0) return searchIn(conn, plan, params);
+  if (!snapshot) return searchIn(conn, plan);
   await conn.query('BEGIN', []);
   try {
-    return await searchIn(conn, plan, params);
+    return await searchIn(conn, plan);
   } finally {
     await conn.query('COMMIT', []);
   }
 }
 
-async function searchIn(conn: Connection, plan: SearchPlan, dateParams: string[]): Promise<SearchPage> {
-  const { page, count } = searchStatements(plan, dateParams.length ? await readDateStats(conn, plan.resourceType, dateParams) : undefined);
+async function searchIn(conn: Connection, plan: SearchPlan): Promise<SearchPage> {
+  const dateParams = [...new Set(plan.filters.flatMap((f) => (f.kind === 'date' ? [f.param] : [])))];
+  const dateStats = dateParams.length ? await readDateStats(conn, plan.resourceType, dateParams) : undefined;
+  const probes = plan.sort.length === 0 && plan.totalLimit !== undefined ? await probe(conn, plan, dateStats) : undefined;
+  const { page, count } = searchStatements(plan, dateStats, probes);
   const rows = plan.count > 0 ? (await exec(conn, page)).rows : [];
   const entries = rows.map(toStored);
   if (!plan.total) return { entries };
@@ -213,6 +321,33 @@ async function searchIn(conn: Connection, plan: SearchPlan, dateParams: string[]
   }
   // Past the limit the count is not known (and not worth knowing): Bundle.total is left out
   return plan.totalLimit !== undefined && total > plan.totalLimit ? { entries } : { entries, total };
+}
+
+/**
+ * How many matches (up to PROBE_LIMIT) each top-level positive index filter has, and the inner filter of
+ * each top-level chain and _has: one index range count each, a fraction of a millisecond.
+ */
+export async function probe(conn: Connection, plan: SearchPlan, dateStats: ReadonlyMap<string, DateStats> | undefined): Promise<Map<Filter, number>> {
+  const out = new Map<Filter, number>();
+  const ctx: SearchContext = { head: 'c', resourceType: plan.resourceType, depth: 0, dateStats };
+  const count = async (f: Filter, ids: Select | undefined) => {
+    if (!ids) return;
+    const q = render({ ...ids, limit: PROBE_LIMIT }, conn.dialect);
+    const { rows } = await conn.query(`SELECT COUNT(*) AS n FROM (${q.sql}) p`, q.values as SqlValue[]);
+    out.set(f, Number(rows[0].n));
+  };
+  const parts = partsOf(plan.filters, ctx);
+  for (const p of parts) {
+    const f = p.filters[0];
+    if (f.kind === 'chain' || f.kind === 'has') {
+      const type = f.kind === 'chain' ? (f.targetTypes.length === 1 ? f.targetTypes[0] : undefined) : f.sourceType;
+      const inner = f.filter;
+      if (type && inner.kind !== 'chain' && inner.kind !== 'has') await count(inner, idsOf(inner, { head: 'c1', resourceType: type, depth: 1 }));
+    } else {
+      await count(f, p.ids);
+    }
+  }
+  return out;
 }
 
 async function readDateStats(conn: Connection, type: string, params: string[]): Promise<Map<string, DateStats>> {

@@ -10,6 +10,7 @@ import { render, type Statement } from '../../../src/store/sql/builder.ts';
 import { sqliteDialect } from '../../../src/store/sql/dialect.ts';
 import { historyStatements } from '../../../src/store/sql/history.ts';
 import { searchStatements } from '../../../src/store/sql/search.ts';
+import type { Filter } from '../../../src/search/plan.ts';
 import { readCurrent } from '../../../src/store/sql/statements.ts';
 import { SqliteConnection } from '../../../src/store/sqlite/connection.ts';
 import { SqliteRepository } from '../../../src/store/sqlite/repository.ts';
@@ -35,6 +36,14 @@ t.test('read, token search and history use indexes', async (t) => {
     searchStatements(parseSearch(type, new URLSearchParams(query), { lenient: false, defaultCount: 20, maxCount: 100 }).plan).page;
   const dayLong = new Map([['Observation|date', { multi: false, open: false, span: 86_400_000 }]]);
   const month = searchStatements(parseSearch('Observation', new URLSearchParams('date=ge2020-01&date=lt2020-02'), { lenient: false, defaultCount: 20, maxCount: 100 }).plan, dayLong).page;
+  // The planned forms (src/store/sql/search.ts searchStatements), with the probe counts given
+  const planned = (type: string, query: string, sizes: (filters: readonly Filter[]) => [Filter, number][]) => {
+    const p = parseSearch(type, new URLSearchParams(query), { lenient: false, defaultCount: 20, maxCount: 100 }).plan;
+    return searchStatements(p, undefined, new Map(sizes(p.filters)));
+  };
+  const stream = planned('Observation', 'code=http://loinc.org|718-7', (f) => [[f[0], 1000]]);
+  const walk = planned('Patient', '_has:Observation:subject:code=http://loinc.org|718-7', (f) => [[(f[0] as { filter: Filter }).filter, 1000]]);
+  const drive = planned('Patient', 'name=hau&_has:Observation:subject:code=http://loinc.org|718-7', (f) => [[f[0], 12], [(f[1] as { filter: Filter }).filter, 1000]]);
   const cases: [string, Statement, RegExp][] = [
     ['read', readCurrent('Patient', 'x'), /SEARCH resource_current USING INDEX sqlite_autoindex_resource_current_1 \(type=\? AND id=\?\)/],
     ['identifier=system|value', search([{ system: 'urn:s', code: '7' }]), /SEARCH t0 USING COVERING INDEX idx_token_code(?!.*TEMP B-TREE)/],
@@ -48,6 +57,13 @@ t.test('read, token search and history use indexes', async (t) => {
     ['birthdate=1980', q('Patient', 'birthdate=1980'), /SEARCH t0 USING COVERING INDEX idx_date_range \(type=\? AND param=\? AND low>\? AND low<\?\)|SEARCH t0 USING COVERING INDEX idx_date_range \(type=\? AND param=\? AND low>\?\)/],
     // both conditions in one subquery (one row per resource), the span bound and lt as a range on low
     ['date=ge2020-01&date=lt2020-02', month, /^(?!.*SUBQUERY 2).*LIST SUBQUERY 1 \| SEARCH t0 USING COVERING INDEX idx_date_range \(type=\? AND param=\? AND low>\? AND low<\?\)$/],
+    // a large equality filter streams the page and the count from its index in id order: no sort
+    ['stream: code=system|code (large)', stream.page, /^SEARCH t9 USING COVERING INDEX idx_token_code \(type=\? AND param=\? AND code=\? AND system=\?\) \| SEARCH c USING INDEX sqlite_autoindex_resource_current_1 \(type=\? AND id=\?\)$/],
+    ['stream count', stream.count, /^SEARCH t9 USING COVERING INDEX idx_token_code \(type=\? AND param=\? AND code=\? AND system=\?\)$/],
+    // a large _has walks the Patients in id order; the inner code search is a seek per Observation
+    ['walk: _has with a large inner search', walk.page, /^SEARCH c USING INDEX sqlite_autoindex_resource_current_1 \(type=\?\) \| CORRELATED SCALAR SUBQUERY \d \| SEARCH r0 USING COVERING INDEX idx_reference_target .* \| SEARCH t1 EXISTS USING COVERING INDEX idx_token_code \(type=\? AND param=\? AND code=\? AND system=\? AND id=\?\)$/],
+    // a small filter drives; the large _has is checked on its candidates only
+    ['drive: small name, large _has', drive.page, /LIST SUBQUERY 1 \| SEARCH t0 USING COVERING INDEX idx_string_folded .*CORRELATED SCALAR SUBQUERY .*SEARCH t1 EXISTS USING COVERING INDEX idx_token_code \(type=\? AND param=\? AND code=\? AND system=\? AND id=\?\)/],
     ['value-quantity in mg', q('Observation', 'value-quantity=5.4%7Chttp%3A%2F%2Funitsofmeasure.org%7Cmg'), /SEARCH t0 USING COVERING INDEX idx_quantity_canonical \(type=\? AND param=\? AND canonical_code=\? AND canonical_value>\? AND canonical_value<\?\)/],
     ['subject=Patient/p1', q('Observation', 'subject=Patient/p1'), /SEARCH t0 USING COVERING INDEX idx_reference_target \(type=\? AND param=\? AND target_id=\? AND target_type=\?\)/],
     ['url:below', q('ValueSet', 'url:below=http%3A%2F%2Fx%2FValueSet'), /SEARCH t0 USING COVERING INDEX idx_uri_value/],

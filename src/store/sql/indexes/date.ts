@@ -86,6 +86,12 @@ export class DateIndex extends ParamTable<'date'> {
    * resource at most); undefined when they do not, and the caller AND-s one subquery per filter.
    */
   whereAll(filters: Filter[], ctx: SearchContext): Expr | undefined {
+    const select = this.idsAll(filters, ctx);
+    return select && inList(col(ctx.head, 'id'), select);
+  }
+
+  /** whereAll's subquery: the ids of resources with one row meeting every filter */
+  idsAll(filters: Filter[], ctx: SearchContext): Select | undefined {
     const param = (filters[0] as { param: string }).param;
     const stats = statsFor(ctx, param);
     if (!ctx.dateStats || (stats !== undefined && stats.multi)) return undefined;
@@ -105,7 +111,7 @@ export class DateIndex extends ParamTable<'date'> {
         ...boundTerms(t, { lb: lbs.length ? lbs.reduce((a, b) => (a > b ? a : b)) : undefined, ub: ubs.length ? ubs.reduce((a, b) => (a < b ? a : b)) : undefined }),
       ),
     };
-    return inList(col(ctx.head, 'id'), select);
+    return select;
   }
 
   override sortValue(t: string, descending: boolean): Expr {

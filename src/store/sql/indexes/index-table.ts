@@ -21,6 +21,8 @@ export interface SearchContext {
   /** idx_date_stats rows by `${type}|${param}` (./date.ts), read in the query's snapshot; absent where the
    * caller did not read them, and then no bound depends on them */
   readonly dateStats?: ReadonlyMap<string, DateStats>;
+  /** Matches counted per filter before planning (../search.ts probe), by filter object */
+  readonly probes?: ReadonlyMap<Filter, number>;
 }
 
 export interface SearchIndex {

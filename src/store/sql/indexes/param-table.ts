@@ -84,6 +84,15 @@ export abstract class ParamTable<K extends RowKey> implements IndexTable {
     return this.#select(filter, ctx, this.valuesCondition(`t${ctx.depth}`, filter, ctx));
   }
 
+  /**
+   * Whether ids() walks the (type, param, <values>, id) index with every value column fixed by equality, so
+   * its rows come in id order: a search can then stream its page and its count from this index without
+   * collecting and sorting every match (../search.ts). Only single-valued equality filters qualify.
+   */
+  idOrdered(_filter: Filter): boolean {
+    return false;
+  }
+
   #select(filter: Filter, ctx: SearchContext, cond: Expr | undefined): Select {
     const t = `t${ctx.depth}`;
     return {

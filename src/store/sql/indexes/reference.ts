@@ -25,6 +25,11 @@ export class ReferenceIndex extends ParamTable<'reference'> {
     return and(eq(col(t, 'target_id'), val(v.id)), v.type === undefined ? undefined : eq(col(t, 'target_type'), val(v.type)));
   }
 
+  /** Type/id fixes every column of idx_reference_target (type, param, target_id, target_type, id) before the id */
+  override idOrdered(f: Filter): boolean {
+    return f.kind === 'reference' && f.values.length === 1 && !('url' in f.values[0]) && f.values[0].type !== undefined;
+  }
+
   override sortValue(t: string): Expr {
     return call('COALESCE', [col(t, 'url'), col(t, 'target_id')]);
   }

@@ -31,6 +31,11 @@ export class TokenIndex extends ParamTable<'token'> {
     return and(system, code);
   }
 
+  /** system|code and |code fix every column of idx_token_code (type, param, code, system, id) before the id */
+  override idOrdered(f: Filter): boolean {
+    return f.kind === 'token' && !f.negate && f.values.length === 1 && f.values[0].code !== undefined && f.values[0].system !== undefined;
+  }
+
   protected override negated(f: Filter): boolean {
     return f.kind === 'token' && f.negate === true;
   }
