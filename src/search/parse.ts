@@ -89,6 +89,7 @@ export function parseSearch(type: string, query: URLSearchParams, opts: ParseOpt
   // Bundle.total by default only while it is cheap: up to TOTAL_LIMIT matches (_total=accurate counts all)
   let totalLimit: number | undefined = TOTAL_LIMIT;
   let sort: SortKey[] = [];
+  let cursor: SearchPlan['cursor'];
   let subset: SubsetMode | undefined;
   const now = opts.now ?? Date.now;
 
@@ -104,6 +105,14 @@ export function parseSearch(type: string, query: URLSearchParams, opts: ParseOpt
         case '_offset': {
           if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw invalid('must be a non-negative integer');
           offset = Number(value);
+          break;
+        }
+        case '_after':
+        case '_before': {
+          // the keyset cursors of this server's own paging links (../fhir/interactions/search-type.ts)
+          if (!ID_PATTERN.test(value)) throw invalid('must be a resource id');
+          if (cursor) throw invalid('only one paging cursor (_after or _before)');
+          cursor = key === '_after' ? { after: value } : { before: value };
           break;
         }
         case '_total': {
@@ -158,7 +167,13 @@ export function parseSearch(type: string, query: URLSearchParams, opts: ParseOpt
       else throw new FhirError(e.kind === 'unknown' ? 'FHIR_PARAM_UNKNOWN' : 'FHIR_PARAM_INVALID', { param: key, type, detail: e.message, expression: key });
     }
   }
-  return { plan: { resourceType: type, filters, sort, count, offset, total, ...(total && totalLimit !== undefined ? { totalLimit } : {}) }, ignored, applied, include, ...(subset ? { subset } : {}) };
+  if (cursor && (sort.length > 0 || offset > 0)) {
+    throw new FhirError('FHIR_PARAM_INVALID', { param: '_after', type, detail: 'a paging cursor pages the default order: not with _sort or _offset', expression: '_after' });
+  }
+  return {
+    plan: { resourceType: type, filters, sort, count, offset, total, ...(total && totalLimit !== undefined ? { totalLimit } : {}), ...(cursor ? { cursor } : {}) },
+    ignored, applied, include, ...(subset ? { subset } : {}),
+  };
 }
 
 /** The search parameters this build supports for a type: the source of truth for the CapabilityStatement */

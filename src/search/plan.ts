@@ -104,4 +104,10 @@ export interface SearchPlan {
   total: boolean;
   /** Count at most this many: past it the total is left out (undefined: count them all, _total=accurate) */
   totalLimit?: number;
+  /**
+   * Keyset paging in the default order (by id; never with sort keys or an offset): `after`, the page is
+   * the first `count` matches with a greater id; `before`, the last `count` matches with a smaller id (in
+   * id order). The total still counts every match.
+   */
+  cursor?: { after: string } | { before: string };
 }

@@ -110,26 +110,48 @@ t.test('_summary and _elements return marked subsets (search.html#summary, #elem
   t.equal((await call(app, { url: '/fhir/Patient?_summary=maybe' })).statusCode, 400);
 });
 
-t.test('paging links stay correct while other clients create matching resources (pinned to the first page)', async (t) => {
+t.test('paging links stay correct while other clients create, update and delete matching resources (keyset cursors in id order)', async (t) => {
   for (const store of ['memory', 'sqlite'] as const) {
     const app = await makeApp(t, store === 'sqlite' ? { store: { kind: 'sqlite', file: ':memory:' } } : {});
     const ids: string[] = [];
-    for (let i = 0; i < 7; i++) ids.push((await call(app, { method: 'POST', url: '/fhir/Patient', body: patient({ gender: 'other' }) })).json().id);
+    for (let i = 0; i < 8; i++) ids.push((await call(app, { method: 'POST', url: '/fhir/Patient', body: patient({ gender: 'other' }) })).json().id);
+    ids.sort();
+    const [updated, deleted] = [ids[6], ids[4]]; // both on pages not read yet when they change
+    const created: string[] = [];
     const seen: string[] = [];
     let url: string | undefined = '/fhir/Patient?gender=other&_count=3';
-    let pages = 0;
+    const pages: any[] = [];
     while (url) {
       const page: any = (await call(app, { url })).json();
+      pages.push(page);
       seen.push(...page.entry.map((e: any) => e.resource.id));
-      // another client writes a matching resource between every two page requests (a millisecond later:
-      // the pin has millisecond precision)
-      await new Promise((r) => setTimeout(r, 2));
-      await call(app, { method: 'POST', url: '/fhir/Patient', body: patient({ gender: 'other' }) });
+      if (pages.length === 1) {
+        // another client writes between the first and the second page request
+        await call(app, { method: 'PUT', url: `/fhir/Patient/${updated}`, body: patient({ id: updated, gender: 'other', active: false }) });
+        await call(app, { method: 'DELETE', url: `/fhir/Patient/${deleted}` });
+        created.push((await call(app, { method: 'POST', url: '/fhir/Patient', body: patient({ gender: 'other' }) })).json().id);
+      }
       url = page.link.find((l: any) => l.relation === 'next')?.url?.replace('http://test', '');
-      pages++;
+      t.ok(pages.length < 10, 'paging ends');
+      if (pages.length >= 10) break;
     }
-    t.same(seen, [...ids].sort(), `${store}: every resource that matched at the first page exactly once, in id order`);
-    t.equal(pages, 3, `${store}: 7 resources in pages of 3`);
-    t.equal((await call(app, { url: '/fhir/Patient?gender=other&_summary=count' })).json().total, 10, 'the new ones are there for a new search');
+    const expected = [...ids.filter((id) => id !== deleted), ...created].sort();
+    t.same(seen, expected, `${store}: every match exactly once in id order: the updated one in its place, the deleted one gone without a skip, the new one at the end`);
+    t.equal(pages[0].total, 8, `${store}: the total of the first page`);
+    t.match(pages[0].link.find((l: any) => l.relation === 'next').url, /_after=/, 'next is a keyset cursor');
+    t.notOk(pages[0].link.find((l: any) => l.relation === 'previous'), 'the first page has no previous');
+    // walk back from the last page with the previous links
+    const back: string[] = [];
+    let prev: string | undefined = pages.at(-1).link.find((l: any) => l.relation === 'previous')?.url?.replace('http://test', '');
+    while (prev) {
+      const page: any = (await call(app, { url: prev })).json();
+      back.unshift(...page.entry.map((e: any) => e.resource.id));
+      prev = page.link.find((l: any) => l.relation === 'previous')?.url?.replace('http://test', '');
+      if (back.length > 20) break;
+    }
+    t.same([...back, ...pages.at(-1).entry.map((e: any) => e.resource.id)], expected, `${store}: previous links walk back over the same matches`);
+    const bad = await call(app, { url: '/fhir/Patient?_after=x&_sort=birthdate' });
+    t.equal(bad.statusCode, 400, 'a cursor with _sort is refused');
+    t.equal(errorCode(bad), 'FHIR_PARAM_INVALID');
   }
 });

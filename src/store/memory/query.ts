@@ -36,7 +36,17 @@ export function search(state: MemoryState, tx: TxLog | undefined, plan: SearchPl
   }
   // The SQL stores' order: the plan's keys (missing values last), then the id.
   hits.sort((a, b) => compareBy(plan.sort, a.c, b.c));
-  const entries = hits.slice(plan.offset, plan.offset + plan.count).map((h) => h.s);
+  let window = hits;
+  let start = plan.offset;
+  if (plan.cursor && 'after' in plan.cursor) {
+    const after = plan.cursor.after;
+    window = hits.filter((h) => h.s.id > after);
+  } else if (plan.cursor) {
+    const before = plan.cursor.before;
+    window = hits.filter((h) => h.s.id < before);
+    start = Math.max(0, window.length - plan.count);
+  }
+  const entries = window.slice(start, start + plan.count).map((h) => h.s);
   if (!plan.total || (plan.totalLimit !== undefined && hits.length > plan.totalLimit)) return { entries };
   return { entries, total: hits.length };
 }

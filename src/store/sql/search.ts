@@ -18,7 +18,7 @@
  */
 import type { Filter, SearchPlan, SortKey } from '../../search/plan.ts';
 import type { SearchPage } from '../repository.ts';
-import { and, call, col, eq, exec, exists, inList, or, render, val, type Expr, type Order, type Select, type SqlValue } from './builder.ts';
+import { and, call, cmp, col, eq, exec, exists, inList, or, render, val, type Expr, type Order, type Select, type SqlValue } from './builder.ts';
 import { ParamTable } from './indexes/param-table.ts';
 import type { Connection } from './dialect.ts';
 import type { SearchContext, SearchIndex } from './indexes/index-table.ts';
@@ -248,7 +248,6 @@ export function searchStatements(
   const ctx: SearchContext = { head: 'c', resourceType: plan.resourceType, depth: 0, dateStats, probes };
   const parts = partsOf(plan.filters, ctx);
   const live = [eq(col('c', 'type'), val(plan.resourceType)), eq(col('c', 'deleted'), val(0))];
-  const byId: Order = { expr: col('c', 'id') };
   const headPage = (where: Expr[], orderBy: Order[]): Select =>
     ({ kind: 'select', from: 'resource_current', as: 'c', columns: columnsOf('c'), where: and(...live, ...where), orderBy, limit: plan.count, offset: plan.offset });
   const headCount = (where: Expr[]): Select =>
@@ -256,15 +255,21 @@ export function searchStatements(
       ? { kind: 'select', from: 'resource_current', as: 'c', columns: [{ expr: call('COUNT', '*'), as: 'n' }], where: and(...live, ...where) }
       : { kind: 'select', from: 'resource_current', as: 'c', columns: [col('c', 'id')], where: and(...live, ...where), limit: plan.totalLimit + 1 };
 
+  // Keyset paging (plan.cursor): the page continues after (or ends before) an id, walking the id order
+  // forwards (or backwards: runSearch puts the rows back in id order); the count ignores the cursor.
+  const cursorOn = (id: Expr): Expr[] =>
+    !plan.cursor ? [] : 'after' in plan.cursor ? [cmp('>', id, val(plan.cursor.after))] : [cmp('<', id, val(plan.cursor.before))];
+  const backwards = plan.cursor !== undefined && 'before' in plan.cursor;
+  const idOrder = (id: Expr): Order => ({ expr: id, descending: backwards });
   const positive = parts.filter((p) => p.ids !== undefined);
   const planned = probes !== undefined && plan.sort.length === 0 && plan.totalLimit !== undefined && positive.length > 0;
   if (!planned) {
     const orderBy: Order[] = plan.sort.map((k) => sorterFor(k).orderBy(k, ctx));
     // The default order, and the tie-breaker of every other, is the id (unique within the type): a total
     // order, so paging is stable (ids are UUIDv7, so server-assigned ids follow creation time).
-    if (!plan.sort.some((k) => k.param === '_id')) orderBy.push(byId);
+    if (!plan.sort.some((k) => k.param === '_id')) orderBy.push(idOrder(col('c', 'id')));
     const where = parts.map((p) => p.where);
-    return { page: headPage(where, orderBy), count: headCount(where) };
+    return { page: headPage([...where, ...cursorOn(col('c', 'id'))], orderBy), count: headCount(where) };
   }
   const rest = (except: Part | undefined, outer: Expr): Expr[] =>
     parts.filter((p) => p !== except).map((p) => (p.ids ? correlated(p.ids, outer) : p.where));
@@ -272,7 +277,7 @@ export function searchStatements(
   const small = sized[0] !== undefined && sized[0].size! < planner.small ? sized[0] : undefined;
   if (small) {
     const where = [small.where, ...rest(small, col('c', 'id'))];
-    return { page: headPage(where, [byId]), count: headCount(where) };
+    return { page: headPage([...where, ...cursorOn(col('c', 'id'))], [idOrder(col('c', 'id'))]), count: headCount(where) };
   }
   const stream = positive.find((p) => p.ordered);
   if (stream) {
@@ -283,12 +288,12 @@ export function searchStatements(
     const headNeeded = parts.some((p) => p !== stream && p.ids === undefined);
     const join = { table: 'resource_current', as: 'c', on: and(eq(col('c', 'type'), val(plan.resourceType)), eq(col('c', 'id'), dId), eq(col('c', 'deleted'), val(0)))! };
     return {
-      page: { ...d, columns: columnsOf('c'), joins: [join], where: and(d.where, ...rest(stream, col('c', 'id'))), groupBy: [dId], orderBy: [{ expr: dId }], limit: plan.count, offset: plan.offset },
+      page: { ...d, columns: columnsOf('c'), joins: [join], where: and(d.where, ...rest(stream, col('c', 'id')), ...cursorOn(dId)), groupBy: [dId], orderBy: [idOrder(dId)], limit: plan.count, offset: plan.offset },
       count: { ...d, columns: [dId], joins: headNeeded ? [join] : undefined, where: and(d.where, ...rest(stream, headNeeded ? col('c', 'id') : dId)), groupBy: [dId], limit: plan.totalLimit! + 1 },
     };
   }
   const where = rest(undefined, col('c', 'id'));
-  return { page: headPage(where, [byId]), count: headCount(where) };
+  return { page: headPage([...where, ...cursorOn(col('c', 'id'))], [idOrder(col('c', 'id'))]), count: headCount(where) };
 }
 
 /**
@@ -312,9 +317,11 @@ async function searchIn(conn: Connection, plan: SearchPlan): Promise<SearchPage>
   const probes = plan.sort.length === 0 && plan.totalLimit !== undefined ? await probe(conn, plan, dateStats) : undefined;
   const { page, count } = searchStatements(plan, dateStats, probes);
   const rows = plan.count > 0 ? (await exec(conn, page)).rows : [];
+  if (plan.cursor && 'before' in plan.cursor) rows.reverse();
   const entries = rows.map(toStored);
   if (!plan.total) return { entries };
-  let total = totalFromPage(plan.offset, plan.count, entries.length);
+  // A short page proves the total only when it is the whole search from its start (no cursor)
+  let total = plan.cursor ? undefined : totalFromPage(plan.offset, plan.count, entries.length);
   if (total === undefined) {
     const rows = (await exec(conn, count)).rows;
     total = plan.totalLimit === undefined ? Number(rows[0].n) : rows.length;
