@@ -18,9 +18,10 @@
  */
 import type { Filter, SearchPlan, SortKey } from '../../search/plan.ts';
 import type { SearchPage } from '../repository.ts';
-import { and, call, cmp, col, eq, exec, exists, inList, or, render, val, type Expr, type Order, type Select, type SqlValue } from './builder.ts';
+import { and, call, cmp, col, eq, exec, exists, inList, or, render, val, type Expr, type Order, type Query, type Select, type SqlValue } from './builder.ts';
 import { ParamTable } from './indexes/param-table.ts';
-import type { Connection } from './dialect.ts';
+import type { Connection, Row } from './dialect.ts';
+import type { CountCache } from './count-cache.ts';
 import type { SearchContext, SearchIndex } from './indexes/index-table.ts';
 import { DATE_STATS_TABLE, dateStatsKey, type DateStats } from './indexes/date.ts';
 import { DATE_INDEX, SEARCH_INDEXES } from './indexes/registry.ts';
@@ -301,20 +302,34 @@ export function searchStatements(
  * probes, the page and the count are read inside one read transaction and see the same committed state;
  * false when the caller already holds a transaction on `conn` (a search inside a write transaction).
  */
-export async function runSearch(conn: Connection, plan: SearchPlan, snapshot = false): Promise<SearchPage> {
-  if (!snapshot) return searchIn(conn, plan);
+export async function runSearch(conn: Connection, plan: SearchPlan, snapshot = false, counts?: CountCache): Promise<SearchPage> {
+  if (!snapshot) return searchIn(conn, plan, undefined);
+  // noted before the snapshot starts: a count may be cached only if nothing was committed since
+  const cache = counts && { counts, generation: counts.generation };
   await conn.query('BEGIN', []);
   try {
-    return await searchIn(conn, plan);
+    return await searchIn(conn, plan, cache);
   } finally {
     await conn.query('COMMIT', []);
   }
 }
 
-async function searchIn(conn: Connection, plan: SearchPlan): Promise<SearchPage> {
+type Cache = { counts: CountCache; generation: number } | undefined;
+
+/** Runs a counting query (one row, column n, or the rows of a capped count) through the count cache */
+async function counted(conn: Connection, q: Query, cache: Cache, read: (rows: Row[]) => number): Promise<number> {
+  const key = cache && `${q.sql}\u0000${JSON.stringify(q.values)}`;
+  const hit = key === undefined ? undefined : cache!.counts.get(key);
+  if (hit !== undefined) return hit;
+  const n = read((await conn.query(q.sql, q.values as SqlValue[])).rows);
+  if (key !== undefined) cache!.counts.set(key, cache!.generation, n);
+  return n;
+}
+
+async function searchIn(conn: Connection, plan: SearchPlan, cache: Cache): Promise<SearchPage> {
   const dateParams = [...new Set(plan.filters.flatMap((f) => (f.kind === 'date' ? [f.param] : [])))];
   const dateStats = dateParams.length ? await readDateStats(conn, plan.resourceType, dateParams) : undefined;
-  const probes = plan.sort.length === 0 && plan.totalLimit !== undefined ? await probe(conn, plan, dateStats) : undefined;
+  const probes = plan.sort.length === 0 && plan.totalLimit !== undefined ? await probe(conn, plan, dateStats, cache) : undefined;
   const { page, count } = searchStatements(plan, dateStats, probes);
   const rows = plan.count > 0 ? (await exec(conn, page)).rows : [];
   if (plan.cursor && 'before' in plan.cursor) rows.reverse();
@@ -322,10 +337,7 @@ async function searchIn(conn: Connection, plan: SearchPlan): Promise<SearchPage>
   if (!plan.total) return { entries };
   // A short page proves the total only when it is the whole search from its start (no cursor)
   let total = plan.cursor ? undefined : totalFromPage(plan.offset, plan.count, entries.length);
-  if (total === undefined) {
-    const rows = (await exec(conn, count)).rows;
-    total = plan.totalLimit === undefined ? Number(rows[0].n) : rows.length;
-  }
+  if (total === undefined) total = await counted(conn, render(count, conn.dialect), cache, (rows) => (plan.totalLimit === undefined ? Number(rows[0].n) : rows.length));
   // Past the limit the count is not known (and not worth knowing): Bundle.total is left out
   return plan.totalLimit !== undefined && total > plan.totalLimit ? { entries } : { entries, total };
 }
@@ -334,14 +346,13 @@ async function searchIn(conn: Connection, plan: SearchPlan): Promise<SearchPage>
  * How many matches (up to PROBE_LIMIT) each top-level positive index filter has, and the inner filter of
  * each top-level chain and _has: one index range count each, a fraction of a millisecond.
  */
-export async function probe(conn: Connection, plan: SearchPlan, dateStats: ReadonlyMap<string, DateStats> | undefined): Promise<Map<Filter, number>> {
+export async function probe(conn: Connection, plan: SearchPlan, dateStats: ReadonlyMap<string, DateStats> | undefined, cache?: Cache): Promise<Map<Filter, number>> {
   const out = new Map<Filter, number>();
   const ctx: SearchContext = { head: 'c', resourceType: plan.resourceType, depth: 0, dateStats };
   const count = async (f: Filter, ids: Select | undefined) => {
     if (!ids) return;
     const q = render({ ...ids, limit: PROBE_LIMIT }, conn.dialect);
-    const { rows } = await conn.query(`SELECT COUNT(*) AS n FROM (${q.sql}) p`, q.values as SqlValue[]);
-    out.set(f, Number(rows[0].n));
+    out.set(f, await counted(conn, { sql: `SELECT COUNT(*) AS n FROM (${q.sql}) p`, values: q.values }, cache, (rows) => Number(rows[0].n)));
   };
   const parts = partsOf(plan.filters, ctx);
   for (const p of parts) {

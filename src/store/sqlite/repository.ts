@@ -41,6 +41,7 @@ import { SqliteConnection } from './connection.ts';
 import { Lru } from './lru.ts';
 import { SqliteTransaction, type SqliteWriteEnv } from './transaction.ts';
 import { Checkpointer } from './checkpointer.ts';
+import { CountCache } from '../sql/count-cache.ts';
 import { WriteQueue } from './write-queue.ts';
 
 export interface SqliteStoreOptions {
@@ -70,6 +71,8 @@ export class SqliteRepository implements Repository {
   readonly #env: SqliteWriteEnv;
   readonly #readStmt: ReturnType<SqliteConnection['prepare']>;
   readonly #inTx = new AsyncLocalStorage<TxMark>();
+  /** Totals and planner probes of searches, valid until the next COMMIT (../sql/count-cache.ts) */
+  readonly #counts = new CountCache();
   readonly #tempDir: string | undefined;
   readonly #checkpointer: Checkpointer | undefined;
   #closed = false;
@@ -77,7 +80,7 @@ export class SqliteRepository implements Repository {
   private constructor(writer: SqliteConnection, reader: SqliteConnection, clock: MonotonicClock, cacheEntries: number, tempDir: string | undefined, checkpointer: Checkpointer | undefined) {
     this.#writer = writer;
     this.#reader = reader;
-    this.#queue = new WriteQueue(writer);
+    this.#queue = new WriteQueue(writer, undefined, () => this.#counts.invalidate());
     this.#lru = new Lru(cacheEntries);
     this.#env = { conn: writer, clock };
     this.#readStmt = reader.prepare(READ.sql);
@@ -162,7 +165,7 @@ export class SqliteRepository implements Repository {
   }
 
   search(plan: SearchPlan): Promise<SearchPage> {
-    return runSearch(this.#reader, plan, true);
+    return runSearch(this.#reader, plan, true, this.#counts);
   }
 
   async reindex(resourceTypes?: readonly string[]): Promise<number> {

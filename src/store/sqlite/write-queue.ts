@@ -40,9 +40,13 @@ export class WriteQueue {
   /** Batches and transactions committed (tests use it to see that group commit happens) */
   commits = 0;
 
-  constructor(conn: SqliteConnection, maxBatch = 500) {
+  readonly #onCommit: () => void;
+
+  /** `onCommit` runs synchronously right after every COMMIT, before any caller is answered */
+  constructor(conn: SqliteConnection, maxBatch = 500, onCommit: () => void = () => {}) {
     this.#conn = conn;
     this.#maxBatch = maxBatch;
+    this.#onCommit = onCommit;
   }
 
   /** A single write, group-committed with its neighbours */
@@ -121,6 +125,7 @@ export class WriteQueue {
       return;
     }
     this.commits++;
+    this.#onCommit();
     batch.forEach((j, k) => {
       const o = outcomes[k];
       if (o.ok) {

@@ -1,0 +1,49 @@
+// The count cache (src/store/sql/count-cache.ts) may never serve a total that the committed data no longer
+// has: every COMMIT empties it, and a count taken while a COMMIT happened is not kept.
+import t from 'tap';
+import type { Resource } from '@medplum/fhirtypes';
+import { parseSearch } from '../../../src/search/parse.ts';
+import { CountCache } from '../../../src/store/sql/count-cache.ts';
+import { SqliteConnection } from '../../../src/store/sqlite/connection.ts';
+import { SqliteRepository } from '../../../src/store/sqlite/repository.ts';
+
+t.test('a count is kept only for the generation it was taken in', async (t) => {
+  const c = new CountCache(3);
+  const g = c.generation;
+  c.set('a', g, 5);
+  t.equal(c.get('a'), 5);
+  c.invalidate();
+  t.equal(c.get('a'), undefined, 'a commit empties the cache');
+  c.set('b', g, 7);
+  t.equal(c.get('b'), undefined, 'a count taken before the commit is not kept');
+  const g2 = c.generation;
+  for (const k of ['x', 'y', 'z', 'w']) c.set(k, g2, 1);
+  t.ok(c.get('w') === 1 && c.get('x') === undefined, 'bounded: full means start over');
+});
+
+t.test('SQLite: a repeated search reuses its total until a write commits', async (t) => {
+  const repo = await SqliteRepository.open({ file: ':memory:' });
+  t.teardown(() => repo.close());
+  const patient = (i: number) => ({ resourceType: 'Patient', gender: 'female', name: [{ family: `Hansen${i}` }] }) as Resource;
+  for (let i = 0; i < 30; i++) await repo.create(patient(i));
+  const plan = parseSearch('Patient', new URLSearchParams('gender=female&_count=5'), { lenient: false, defaultCount: 20, maxCount: 100 }).plan;
+  const queries: string[] = [];
+  const original = SqliteConnection.prototype.query;
+  SqliteConnection.prototype.query = function (sql, values) {
+    queries.push(sql);
+    return original.call(this, sql, values);
+  };
+  t.teardown(() => { SqliteConnection.prototype.query = original; });
+  t.equal((await repo.search(plan)).total, 30);
+  const first = queries.length;
+  queries.length = 0;
+  t.equal((await repo.search(plan)).total, 30, 'the same total');
+  t.ok(queries.length < first, `the second search ran ${queries.length} statements, the first ${first}: the count and the probe came from the cache`);
+  await repo.create(patient(30));
+  t.equal((await repo.search(plan)).total, 31, 'a committed create is counted at once');
+  await repo.withTransaction(async (tx) => {
+    await tx.create(patient(31));
+    t.equal((await repo.search(plan)).total, 31, 'an uncommitted write is not seen by the reader');
+  });
+  t.equal((await repo.search(plan)).total, 32, 'the committed transaction is');
+});
