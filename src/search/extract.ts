@@ -13,6 +13,7 @@
  *   quantity  Quantity and its profiles (Age, Duration, Distance, Count, SimpleQuantity), Money (#quantity)
  *   reference Reference (literal reference, identifier), canonical, uri (#reference)
  *   uri       uri, url, canonical, oid, uuid (#uri)
+ *   near      Location.position as WGS84 degrees and a unit vector (location.html#positional, ./geo.ts)
  * _id and _lastUpdated are columns of the head row, not index rows. Composite and special parameters are
  * not indexed in this build (the parser refuses them with a coded error). Deleted versions have no rows.
  */
@@ -23,6 +24,7 @@ import { compilePath, referenceTarget, type CompiledPath, type Typed } from './p
 import { registryVersion, searchParamByUrl, searchParamsOf, type SearchParamDef } from './registry.ts';
 import { emptyRows, MAX_INSTANT, MIN_INSTANT, type IndexRows } from './rows.ts';
 import { canonical } from './ucum.ts';
+import { unitVector } from './geo.ts';
 
 const HEAD_PARAMS = new Set(['_id', '_lastUpdated']);
 const COMPONENT_TYPES = new Set(['string', 'token', 'date', 'number', 'quantity', 'reference', 'uri']);
@@ -52,7 +54,7 @@ export function indexersOf(resourceType: string): Indexer[] {
   list = [];
   for (const def of searchParamsOf(resourceType).values()) {
     if (HEAD_PARAMS.has(def.code) || !def.expression) continue;
-    if (INDEXED_TYPES.has(def.type)) list.push({ def, path: compilePath(def.expression, resourceType) });
+    if (INDEXED_TYPES.has(def.type) || isNear(def)) list.push({ def, path: compilePath(def.expression, resourceType) });
     else if (def.type === 'composite') {
       const components = compositeComponents(def);
       if (components) list.push({ def, path: compilePath(def.expression, resourceType), components });
@@ -61,6 +63,9 @@ export function indexersOf(resourceType: string): Indexer[] {
   indexers.set(resourceType, list);
   return list;
 }
+
+/** The one special parameter this build indexes: near (Location.position), see ./geo.ts */
+export const isNear = (def: SearchParamDef): boolean => def.type === 'special' && def.code === 'near';
 
 /** The components of a composite parameter, when every one is a type this build indexes and is
  * evaluated relative to the element (not via %resource) */
@@ -161,6 +166,13 @@ function addValueRows(rows: IndexRows, def: SearchParamDef, { v, t }: Typed): vo
     case 'uri':
       if (str(v)) rows.uri.push({ param, value: v });
       return;
+    case 'special': {
+      const p = v as { latitude?: unknown; longitude?: unknown } | null;
+      if (!isNear(def) || typeof p?.latitude !== 'number' || typeof p.longitude !== 'number') return;
+      if (Math.abs(p.latitude) > 90 || Math.abs(p.longitude) > 180) return;
+      rows.position.push({ param, lat: p.latitude, long: p.longitude, ...unitVector(p.latitude, p.longitude) });
+      return;
+    }
   }
 }
 

@@ -10,9 +10,10 @@
  * Numbers and quantities are points v against the search value s and its precision range [sl, sh):
  *   eq  sl <= v < sh   ne  not eq   gt/sa  v > s   lt/eb  v < s   ge  v >= s   le  v <= s   ap  sl <= v <= sh
  */
-import type { DateValue, Filter, NumberValue, QuantityValue, ReferenceValue, SortKey, TokenValue } from './plan.ts';
+import type { DateValue, Filter, NearValue, NumberValue, QuantityValue, ReferenceValue, SortKey, TokenValue } from './plan.ts';
+import { chordSquared, chordSquaredLimit, unitVector } from './geo.ts';
 import { toInstant } from '../store/sql/instant.ts';
-import type { DateRow, IndexRows, QuantityRow, ReferenceRow, TokenRow } from './rows.ts';
+import type { DateRow, IndexRows, PositionRow, QuantityRow, ReferenceRow, TokenRow } from './rows.ts';
 
 /** What the matcher needs from a store: the rows of live current resources */
 export interface MatchSource {
@@ -55,6 +56,8 @@ export function matches(c: Candidate, f: Filter, src: MatchSource): boolean {
     case 'uri':
       return c.rows.uri.some((r) => r.param === f.param && f.values.some((v) =>
         f.mode === 'exact' ? r.value === v : f.mode === 'below' ? r.value.startsWith(v) : v.startsWith(r.value)));
+    case 'near':
+      return c.rows.position.some((r) => r.param === f.param && f.values.some((v) => nearMatches(r, v)));
     case 'missing': {
       const present = (c.rows[f.table] as { param: string }[]).some((r) => r.param === f.param);
       return f.missing ? !present : present;
@@ -106,6 +109,11 @@ export function tokenMatches(r: TokenRow, t: TokenValue): boolean {
 
 function dateRowMatches(r: DateRow, d: DateValue): boolean {
   return dateMatches(r.low, r.high, d);
+}
+
+/** Within v.km of the point: the chord test of ./geo.ts, the same arithmetic the SQL index runs */
+export function nearMatches(r: PositionRow, v: NearValue): boolean {
+  return chordSquared(r, unitVector(v.lat, v.long)) <= chordSquaredLimit(v.km);
 }
 
 /** Instants are fixed-width UTC ISO text, so string comparison is time comparison */

@@ -18,10 +18,11 @@ import { ID_PATTERN } from '../store/serialise.ts';
 import { R4_RESOURCE_TYPES } from '../fhir/r4-resource-types.ts';
 import { parseDateRange } from './date.ts';
 import type { SubsetMode } from '../fhir/subset.ts';
-import { compositeComponents } from './extract.ts';
+import { compositeComponents, isNear } from './extract.ts';
+import { DEFAULT_NEAR_KM } from './geo.ts';
 import { fold } from './fold.ts';
 import { referenceTarget } from './paths.ts';
-import type { DateValue, Filter, IndexTableName, NumberValue, Prefix, QuantityValue, ReferenceValue, SearchPlan, SortKey, TokenValue } from './plan.ts';
+import type { DateValue, Filter, IndexTableName, NearValue, NumberValue, Prefix, QuantityValue, ReferenceValue, SearchPlan, SortKey, TokenValue } from './plan.ts';
 import { searchParameter as r4SearchParameter, searchParamsOf, type SearchParamDef } from './registry.ts';
 import { canonical } from './ucum.ts';
 
@@ -61,6 +62,8 @@ const PREFIXES = new Set(['eq', 'ne', 'gt', 'lt', 'ge', 'le', 'sa', 'eb', 'ap'])
 const ROW_TABLE: Partial<Record<SearchParamDef['type'], IndexTableName>> = {
   string: 'string', token: 'token', date: 'date', number: 'number', quantity: 'quantity', reference: 'reference', uri: 'uri',
 };
+/** The index table of a parameter: its type's, or position for near (the one special parameter indexed) */
+const tableOf = (def: SearchParamDef): IndexTableName | undefined => (isNear(def) ? 'position' : ROW_TABLE[def.type]);
 const UCUM = 'http://unitsofmeasure.org';
 /** Past this many matches a search without _total=accurate leaves Bundle.total out (counting 30,000
  * matches cost 150 ms on the 100,000-patient bench set; counting to 1,000 costs a few) */
@@ -180,7 +183,7 @@ export function parseSearch(type: string, query: URLSearchParams, opts: ParseOpt
 export function supportedSearchParams(type: string): { name: string; definition: string; type: SearchParamDef['type'] }[] {
   const out: { name: string; definition: string; type: SearchParamDef['type'] }[] = [];
   for (const def of searchParamsOf(type).values()) {
-    const indexed = (ROW_TABLE[def.type] && def.expression) || (def.type === 'composite' && compositeComponents(def));
+    const indexed = (tableOf(def) && def.expression) || (def.type === 'composite' && compositeComponents(def));
     if (indexed || def.code === '_id' || def.code === '_lastUpdated') out.push({ name: def.code, definition: def.url, type: def.type });
   }
   return out;
@@ -219,7 +222,7 @@ export function filterFor(type: string, key: string, value: string, opts: Opts, 
   if (!def) throw unknown(`not a search parameter of ${type}`);
   if (def.pending) throw new FhirError('FHIR_PARAM_NOT_READY', { param: name, type, detail: def.url });
   if (def.type === 'composite') return compositeFilter(def, modifier, value, opts);
-  const table = ROW_TABLE[def.type];
+  const table = tableOf(def);
   if (!table) throw unknown(`${def.type} parameters (${name}) are not supported yet`);
   if (!def.expression) throw unknown(`${name} has no expression to index (a special parameter); not supported yet`);
 
@@ -252,9 +255,31 @@ export function filterFor(type: string, key: string, value: string, opts: Opts, 
       if (modifier !== undefined && modifier !== 'above' && modifier !== 'below') throw unknown(`modifier ':${modifier}' does not apply to uri parameters`);
       return { kind: 'uri', param: name, mode: modifier ?? 'exact', values };
     }
+    case 'special':
+      if (modifier !== undefined) throw unknown(`modifier ':${modifier}' does not apply to near`);
+      return { kind: 'near', param: name, values: values.map(nearValue) };
     default:
       throw unknown(`${def.type} parameters are not supported yet`);
   }
+}
+
+/**
+ * near=[latitude]|[longitude]|[distance]|[units] (https://hl7.org/fhir/R4/location-search.html, Location-near):
+ * WGS84 decimal degrees; the distance in the UCUM length unit given (km when omitted), or ./geo.ts
+ * DEFAULT_NEAR_KM when there is no distance (server's discretion by the spec)
+ */
+function nearValue(v: string): NearValue {
+  const [latS, longS, distS, unitS] = v.split('|');
+  const num = (x: string | undefined) => (x !== undefined && /^[-+]?\d+(\.\d+)?$/.test(x) ? Number(x) : NaN);
+  const lat = num(latS);
+  const long = num(longS);
+  if (!(Math.abs(lat) <= 90) || !(Math.abs(long) <= 180)) throw invalid(`'${v}' is not latitude|longitude[|distance[|units]] in WGS84 degrees`);
+  if (distS === undefined || distS === '') return { lat, long, km: DEFAULT_NEAR_KM };
+  const dist = num(distS);
+  if (!(dist >= 0)) throw invalid(`distance '${distS}' is not a non-negative number`);
+  const metres = canonical(dist, unitS === undefined || unitS === '' ? 'km' : unitS);
+  if (!metres || metres.code !== 'm') throw invalid(`'${unitS}' is not a UCUM unit of length`);
+  return { lat, long, km: metres.value / 1000 };
 }
 
 function tokenFilter(name: string, modifier: string | undefined, values: string[]): Filter {

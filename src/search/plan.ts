@@ -49,6 +49,12 @@ export interface QuantityValue extends NumberValue {
 /** A reference value: a local Type/id (type undefined = any type), or an absolute/canonical url */
 export type ReferenceValue = { type?: string; id: string } | { url: string };
 
+export interface NearValue {
+  lat: number;
+  long: number;
+  km: number;
+}
+
 export type StringMode = 'prefix' | 'exact' | 'contains';
 export type UriMode = 'exact' | 'above' | 'below';
 
@@ -68,6 +74,8 @@ export type Filter =
   | { kind: 'quantity'; param: string; values: QuantityValue[] }
   | { kind: 'reference'; param: string; values: ReferenceValue[] }
   | { kind: 'uri'; param: string; mode: UriMode; values: string[] }
+  /** special `near`: within km of a WGS84 point (OR over the values) */
+  | { kind: 'near'; param: string; values: NearValue[] }
   /** :missing; `table` names the index rows that hold the parameter */
   | { kind: 'missing'; param: string; table: IndexTableName; missing: boolean }
   /** Chained parameter: `param` (a reference) points to a `targetType` resource matching `filter` */
@@ -83,7 +91,7 @@ export type Filter =
   | { kind: 'list'; listId: string }
   | { kind: 'valueSet'; param: string; url: string; negate: boolean };
 
-export type IndexTableName = 'token' | 'string' | 'date' | 'number' | 'quantity' | 'reference' | 'uri';
+export type IndexTableName = 'token' | 'string' | 'date' | 'number' | 'quantity' | 'reference' | 'uri' | 'position';
 
 export interface SortKey {
   /** '_id', '_lastUpdated' or a search parameter code */

@@ -82,6 +82,18 @@ export interface UriRow {
   value: string;
 }
 
+/** special `near` (Location.position): WGS84 degrees and the unit vector on the sphere (./geo.ts) */
+export interface PositionRow {
+  param: string;
+  /** Composite parameters: rows of one element (one component tuple) share a group number */
+  grp?: number;
+  lat: number;
+  long: number;
+  x: number;
+  y: number;
+  z: number;
+}
+
 export interface IndexRows {
   token: TokenRow[];
   text: TextRow[];
@@ -91,9 +103,10 @@ export interface IndexRows {
   quantity: QuantityRow[];
   reference: ReferenceRow[];
   uri: UriRow[];
+  position: PositionRow[];
 }
 
-export const emptyRows = (): IndexRows => ({ token: [], text: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [] });
+export const emptyRows = (): IndexRows => ({ token: [], text: [], string: [], date: [], number: [], quantity: [], reference: [], uri: [], position: [] });
 
 /** Instants bounding open-ended ranges (a Period without start or end) */
 export const MIN_INSTANT = '0001-01-01T00:00:00.000Z';

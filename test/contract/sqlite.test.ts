@@ -57,9 +57,9 @@ t.test('sqlite file: migrations are recorded once and not re-run on reopen', asy
   const db = new Database(file, { readonly: true });
   t.teardown(() => db.close());
   const rows = db.prepare('SELECT version, name FROM schema_migrations').all() as { version: number }[];
-  t.same(rows.map((r) => r.version), [1, 2, 3, 4]);
+  t.same(rows.map((r) => r.version), [1, 2, 3, 4, 5]);
   const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-  t.same(tables, ['idx_date', 'idx_date_stats', 'idx_number', 'idx_quantity', 'idx_reference', 'idx_string', 'idx_text', 'idx_token', 'idx_uri', 'resource', 'resource_current', 'schema_migrations']);
+  t.same(tables, ['idx_date', 'idx_date_stats', 'idx_number', 'idx_position', 'idx_quantity', 'idx_reference', 'idx_string', 'idx_text', 'idx_token', 'idx_uri', 'resource', 'resource_current', 'schema_migrations']);
 });
 
 t.test('sqlite file: a store written at schema 1 is migrated and its resources indexed again (migration 2 reindexes)', async (t) => {

@@ -33,7 +33,9 @@ export type Expr =
   /** haystack contains needle as a substring (dialect function: instr / strpos) */
   | { readonly kind: 'contains'; readonly haystack: Expr; readonly needle: Expr }
   /** `prefix` is a prefix of `of` (portable: substr(of, 1, length(prefix)) = prefix) */
-  | { readonly kind: 'prefixOf'; readonly prefix: Expr; readonly of: Expr };
+  | { readonly kind: 'prefixOf'; readonly prefix: Expr; readonly of: Expr }
+  /** arithmetic on numbers (REAL / double precision in both dialects) */
+  | { readonly kind: 'arith'; readonly op: '+' | '-' | '*'; readonly left: Expr; readonly right: Expr };
 
 export type CmpOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
 
@@ -96,6 +98,7 @@ export const call = (fn: 'MAX' | 'MIN' | 'COUNT' | 'COALESCE', args: readonly Ex
 export const sub = (query: Select): Expr => ({ kind: 'sub', query });
 export const contains = (haystack: Expr, needle: Expr): Expr => ({ kind: 'contains', haystack, needle });
 export const prefixOf = (prefix: Expr, of: Expr): Expr => ({ kind: 'prefixOf', prefix, of });
+export const arith = (op: '+' | '-' | '*', left: Expr, right: Expr): Expr => ({ kind: 'arith', op, left, right });
 
 /** AND of the items; an empty AND is TRUE, so it renders as nothing in a WHERE (see `where`) */
 export function and(...items: (Expr | undefined)[]): Expr | undefined {
@@ -157,6 +160,8 @@ class Renderer {
         return `(${this.select(e.query)})`;
       case 'contains':
         return this.d.contains(this.expr(e.haystack), this.expr(e.needle));
+      case 'arith':
+        return `(${this.expr(e.left)} ${e.op} ${this.expr(e.right)})`;
       case 'prefixOf': {
         const prefix = this.expr(e.prefix);
         return `substr(${this.expr(e.of)}, 1, length(${prefix})) = ${prefix}`;

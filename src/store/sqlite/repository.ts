@@ -100,10 +100,11 @@ export class SqliteRepository implements Repository {
     }
     const writer = new SqliteConnection(file, { readonly: false, synchronous: ephemeral ? 'OFF' : (opts.synchronous ?? 'FULL') });
     try {
-      if (needsReindex(await migrate(writer))) {
+      const reindex = needsReindex(await migrate(writer));
+      if (reindex) {
         writer.run(writer.dialect.beginWrite());
         try {
-          await reindexAll(writer);
+          await reindexAll(writer, reindex === 'all' ? undefined : reindex);
           writer.run('COMMIT');
         } catch (e) {
           writer.run('ROLLBACK');

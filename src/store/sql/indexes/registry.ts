@@ -7,6 +7,7 @@ import { DateIndex } from './date.ts';
 import { HeadColumns } from './head-columns.ts';
 import type { IndexTable, SearchIndex } from './index-table.ts';
 import { NumberIndex } from './number.ts';
+import { PositionIndex } from './position.ts';
 import { QuantityIndex } from './quantity.ts';
 import { ReferenceIndex } from './reference.ts';
 import { StringIndex } from './string.ts';
@@ -18,7 +19,7 @@ export const REFERENCE_INDEX = new ReferenceIndex();
 export const DATE_INDEX = new DateIndex();
 
 export const INDEX_TABLES: readonly IndexTable[] = [
-  new TokenIndex(), new TextIndex(), new StringIndex(), DATE_INDEX, new NumberIndex(), new QuantityIndex(), REFERENCE_INDEX, new UriIndex(),
+  new TokenIndex(), new TextIndex(), new StringIndex(), DATE_INDEX, new NumberIndex(), new QuantityIndex(), REFERENCE_INDEX, new UriIndex(), new PositionIndex(),
 ];
 
 export const SEARCH_INDEXES: readonly SearchIndex[] = [new HeadColumns(), ...INDEX_TABLES];

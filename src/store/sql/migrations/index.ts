@@ -10,17 +10,19 @@ import { initial } from './001-initial.ts';
 import { searchIndexes } from './002-search-indexes.ts';
 import { noBasisParams } from './003-no-basis-params.ts';
 import { dateStats } from './004-date-stats.ts';
+import { positions } from './005-positions.ts';
 
 export interface Migration {
   version: number;
   name: string;
   /** Plain DDL strings in the portable subset (no values, so no builder needed) */
   statements: string[];
-  /** Every current resource must be indexed again after this migration (new index tables or rules) */
-  reindex?: boolean;
+  /** Current resources must be indexed again after this migration (new index tables or rules): all of
+   * them, or those of the types listed */
+  reindex?: true | readonly string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, searchIndexes, noBasisParams, dateStats];
+export const MIGRATIONS: readonly Migration[] = [initial, searchIndexes, noBasisParams, dateStats, positions];
 
 /** Applies every pending migration; returns the versions applied now (the caller reindexes when one of
  * them says `reindex`) */
@@ -53,7 +55,10 @@ export async function migrate(conn: Connection, migrations: readonly Migration[]
   return applied;
 }
 
-/** Whether any of the applied migrations asks for every current resource to be indexed again */
-export function needsReindex(applied: readonly number[], migrations: readonly Migration[] = MIGRATIONS): boolean {
-  return migrations.some((m) => m.reindex === true && applied.includes(m.version));
+/** Which current resources the applied migrations ask to index again: 'all', the types listed, or none */
+export function needsReindex(applied: readonly number[], migrations: readonly Migration[] = MIGRATIONS): 'all' | string[] | undefined {
+  const asking = migrations.filter((m) => m.reindex !== undefined && applied.includes(m.version));
+  if (asking.length === 0) return undefined;
+  if (asking.some((m) => m.reindex === true)) return 'all';
+  return [...new Set(asking.flatMap((m) => m.reindex as readonly string[]))];
 }
