@@ -24,6 +24,7 @@ import { compilePath, referenceTarget, type CompiledPath, type Typed } from './p
 import { registryVersion, searchParamByUrl, searchParamsOf, type SearchParamDef } from './registry.ts';
 import { emptyRows, MAX_INSTANT, MIN_INSTANT, type IndexRows } from './rows.ts';
 import { canonical } from './ucum.ts';
+import { isSilent, PARTS, partKey } from './shared-rows.ts';
 import { unitVector } from './geo.ts';
 
 const HEAD_PARAMS = new Set(['_id', '_lastUpdated']);
@@ -53,7 +54,8 @@ export function indexersOf(resourceType: string): Indexer[] {
   if (list) return list;
   list = [];
   for (const def of searchParamsOf(resourceType).values()) {
-    if (HEAD_PARAMS.has(def.code) || !def.expression) continue;
+    // Parameters whose values are another parameter's part rows write none of their own (./shared-rows.ts)
+    if (HEAD_PARAMS.has(def.code) || !def.expression || isSilent(resourceType, def.code)) continue;
     if (INDEXED_TYPES.has(def.type) || isNear(def)) list.push({ def, path: compilePath(def.expression, resourceType) });
     else if (def.type === 'composite') {
       const components = compositeComponents(def);
@@ -84,7 +86,7 @@ export function extractRows(resource: Resource): IndexRows {
   let grp = 0;
   for (const { def, path, components } of indexersOf(resource.resourceType)) {
     if (!components) {
-      for (const tv of path.eval(resource)) addValueRows(rows, def, tv);
+      for (const tv of path.eval(resource)) addValueRows(rows, def, tv, resource.resourceType);
       continue;
     }
     // Composite (https://hl7.org/fhir/R4/search.html#composite): one group per element the expression finds;
@@ -125,7 +127,7 @@ function relativeTo(expression: string, type: string): string {
 export function valuesOf(resource: Resource, def: SearchParamDef): IndexRows {
   const rows = emptyRows();
   if (!def.expression) return rows;
-  for (const tv of compilePath(def.expression, resource.resourceType).eval(resource)) addValueRows(rows, def, tv);
+  for (const tv of compilePath(def.expression, resource.resourceType).eval(resource)) addValueRows(rows, def, tv, resource.resourceType);
   return rows;
 }
 
@@ -133,11 +135,15 @@ const str = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
 
 const countOf = (rows: IndexRows) => Object.values(rows).reduce((n, list) => n + (list as unknown[]).length, 0);
 
-function addValueRows(rows: IndexRows, def: SearchParamDef, { v, t }: Typed): void {
+/** `type`: the resource's, for the shared part rows of ./shared-rows.ts (absent inside composites) */
+function addValueRows(rows: IndexRows, def: SearchParamDef, { v, t }: Typed, type?: string): void {
   const param = def.code;
   switch (def.type) {
     case 'string':
-      for (const s of stringsOf(v, t)) rows.string.push({ param, value: s, folded: fold(s), sort: sortKey(s) });
+      for (const [part, s] of stringsOf(v, t)) {
+        const key = part !== undefined && type !== undefined ? (partKey(type, param, part) ?? param) : param;
+        rows.string.push({ param: key, value: s, folded: fold(s), sort: sortKey(s) });
+      }
       return;
     case 'token':
       addToken(rows, param, v, t);
@@ -176,18 +182,16 @@ function addValueRows(rows: IndexRows, def: SearchParamDef, { v, t }: Typed): vo
   }
 }
 
-function stringsOf(v: unknown, t: string): string[] {
-  if (typeof v === 'string') return v.length > 0 ? [v] : [];
-  if (v === null || typeof v !== 'object') return [];
+/** The strings of a value, each with the HumanName or Address part it came from (search.html#string) */
+function stringsOf(v: unknown, t: string): [string | undefined, string][] {
+  if (typeof v === 'string') return v.length > 0 ? [[undefined, v]] : [];
+  if (v === null || typeof v !== 'object' || (t !== 'HumanName' && t !== 'Address')) return [];
   const o = v as Record<string, unknown>;
-  const parts =
-    t === 'HumanName' ? [o.family, o.given, o.prefix, o.suffix, o.text]
-    : t === 'Address' ? [o.line, o.city, o.district, o.state, o.postalCode, o.country, o.text]
-    : [];
-  const out: string[] = [];
-  for (const p of parts) {
-    if (Array.isArray(p)) for (const x of p) { if (str(x)) out.push(x); }
-    else if (str(p)) out.push(p);
+  const out: [string, string][] = [];
+  for (const part of PARTS[t]) {
+    const p = o[part];
+    if (Array.isArray(p)) for (const x of p) { if (str(x)) out.push([part, x]); }
+    else if (str(p)) out.push([part, p]);
   }
   return out;
 }

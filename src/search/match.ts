@@ -12,6 +12,7 @@
  */
 import type { DateValue, Filter, NearValue, NumberValue, QuantityValue, ReferenceValue, SortKey, TokenValue } from './plan.ts';
 import { chordSquared, chordSquaredLimit, unitVector } from './geo.ts';
+import { keysOf } from './shared-rows.ts';
 import { toInstant } from '../store/sql/instant.ts';
 import type { DateRow, IndexRows, PositionRow, QuantityRow, ReferenceRow, TokenRow } from './rows.ts';
 
@@ -42,9 +43,11 @@ export function matches(c: Candidate, f: Filter, src: MatchSource): boolean {
     }
     case 'text':
       return c.rows.text.some((r) => r.param === f.param && f.values.some((v) => r.text.startsWith(v)));
-    case 'string':
-      return c.rows.string.some((r) => r.param === f.param && f.values.some((v) =>
+    case 'string': {
+      const keys = keysOf(c.resourceType, f.param);
+      return c.rows.string.some((r) => keys.includes(r.param) && f.values.some((v) =>
         f.mode === 'exact' ? r.value === v : f.mode === 'contains' ? r.folded.includes(v) : r.folded.startsWith(v)));
+    }
     case 'date':
       return c.rows.date.some((r) => r.param === f.param && f.values.some((d) => dateRowMatches(r, d)));
     case 'number':
@@ -59,7 +62,8 @@ export function matches(c: Candidate, f: Filter, src: MatchSource): boolean {
     case 'near':
       return c.rows.position.some((r) => r.param === f.param && f.values.some((v) => nearMatches(r, v)));
     case 'missing': {
-      const present = (c.rows[f.table] as { param: string }[]).some((r) => r.param === f.param);
+      const keys = keysOf(c.resourceType, f.param);
+      const present = (c.rows[f.table] as { param: string }[]).some((r) => keys.includes(r.param));
       return f.missing ? !present : present;
     }
     case 'chain':
@@ -167,7 +171,10 @@ export function sortValue(c: Candidate, key: SortKey): string | number | undefin
     return xs.reduce((a, b) => ((key.descending ? b > a : b < a) ? b : a));
   };
   switch (key.table) {
-    case 'string': return pick(c.rows.string.filter((r) => r.param === key.param).map((r) => r.sort));
+    case 'string': {
+      const keys = keysOf(c.resourceType, key.param);
+      return pick(c.rows.string.filter((r) => keys.includes(r.param)).map((r) => r.sort));
+    }
     case 'token': return pick(c.rows.token.filter((r) => r.param === key.param).map((r) => r.code));
     case 'date': return pick(c.rows.date.filter((r) => r.param === key.param).map((r) => (key.descending ? r.high : r.low)));
     case 'number': return pick(c.rows.number.filter((r) => r.param === key.param).map((r) => r.value));

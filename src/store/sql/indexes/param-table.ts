@@ -8,10 +8,17 @@
  */
 import type { Filter, SortKey } from '../../../search/plan.ts';
 import type { IndexRows } from '../../../search/rows.ts';
+import { keysOf } from '../../../search/shared-rows.ts';
 import { and, call, col, eq, inList, not, or, sub, val, type Expr, type Order, type Select, type SqlValue, type Statement } from '../builder.ts';
 import type { IndexTable, SearchContext } from './index-table.ts';
 
 type RowKey = keyof IndexRows;
+
+/** The rows of a parameter: its own code, or the keys it shares (../../../search/shared-rows.ts) */
+export function paramIs(column: Expr, type: string, code: string): Expr {
+  const keys = keysOf(type, code);
+  return keys.length === 1 ? eq(column, val(keys[0])) : inList(column, keys.map((k) => val(k)));
+}
 type Row<K extends RowKey> = IndexRows[K][number];
 
 export abstract class ParamTable<K extends RowKey> implements IndexTable {
@@ -100,7 +107,7 @@ export abstract class ParamTable<K extends RowKey> implements IndexTable {
       from: this.table,
       as: t,
       columns: [col(t, 'id')],
-      where: and(eq(col(t, 'type'), val(ctx.resourceType)), eq(col(t, 'param'), val((filter as { param: string }).param)), cond),
+      where: and(eq(col(t, 'type'), val(ctx.resourceType)), paramIs(col(t, 'param'), ctx.resourceType, (filter as { param: string }).param), cond),
     };
   }
 
@@ -115,7 +122,7 @@ export abstract class ParamTable<K extends RowKey> implements IndexTable {
       from: this.table,
       as: t,
       columns: [call(key.descending ? 'MAX' : 'MIN', [this.sortValue(t, key.descending)])],
-      where: and(eq(col(t, 'type'), col(ctx.head, 'type')), eq(col(t, 'id'), col(ctx.head, 'id')), eq(col(t, 'param'), val(key.param))),
+      where: and(eq(col(t, 'type'), col(ctx.head, 'type')), eq(col(t, 'id'), col(ctx.head, 'id')), paramIs(col(t, 'param'), ctx.resourceType, key.param)),
     });
     return { expr: value, descending: key.descending, nullsLast: true };
   }
