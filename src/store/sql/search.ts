@@ -282,6 +282,9 @@ export function searchStatements(
   }
   const stream = positive.find((p) => p.ordered);
   if (stream) {
+    // GROUP BY the driver's id alone keeps SQLite streaming in index order (adding c's key columns makes it
+    // sort); PostgreSQL will need c's primary key in the GROUP BY (functional dependency) or DISTINCT ON,
+    // a dialect hook to add with the PostgreSQL store.
     // The driver gets aliases of its own depth: the correlated subqueries of the other filters use the
     // depth-0 aliases, and must not shadow the driver's id they compare with.
     const d = idsOf(stream.filters[0], { ...ctx, depth: DRIVER_DEPTH })!;
