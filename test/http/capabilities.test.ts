@@ -25,6 +25,9 @@ t.test('the CapabilityStatement lists every R4 type with exactly the interaction
     t.ok(names.includes(n), `Patient declares ${n}`);
   }
   for (const n of ['_text', '_content', '_query']) t.notOk(names.includes(n), `special parameter ${n} is not claimed`);
+  t.ok(rest.resource.find((r: any) => r.type === 'Location').searchParam.some((p: any) => p.name === 'near' && p.type === 'special'), 'Location declares near');
+  t.same(rest.operation.map((o: any) => o.name), ['reindex'], 'the system operations the router dispatches');
+  t.equal((await call(app, { method: 'POST', url: '/fhir/$reindex' })).statusCode, 200, '$reindex answers');
   t.same(patientRes.searchInclude, ['*']);
   const binary = rest.resource.find((r: any) => r.type === 'Binary');
   t.notOk(binary.searchParam.some((p: any) => p.name === 'identifier'), 'Binary has no identifier parameter');

@@ -7,10 +7,13 @@ import type { CapabilityStatement, CapabilityStatementRestResource } from '@medp
 import { supportedSearchParams } from '../../search/parse.ts';
 import { R4_RESOURCE_TYPES } from '../r4-resource-types.ts';
 import { ROUTES, type SystemInteraction, type TypeInteraction } from '../routes.ts';
+import { SYSTEM_OPERATIONS } from '../operations/index.ts';
 import type { Handler } from '../context.ts';
 import type { HelsebroOptions } from '../../config/options.ts';
 
 export const SOFTWARE_VERSION = '0.1.0';
+/** Canonical base of Helsebro's own OperationDefinitions (the namespace of ../outcome.ts ERROR_CODE_SYSTEM) */
+const OPERATION_BASE = 'https://helsebro.no/fhir/OperationDefinition';
 const cache = new Map<string, string>();
 
 export const capabilities: Handler = async (env, req) => {
@@ -60,6 +63,8 @@ export function buildCapabilityStatement(baseUrl: string, options: HelsebroOptio
         documentation: `Validation on write: ${options.validation}. Referential integrity: ${options.referentialIntegrity}.`,
         resource: resources,
         interaction: systemCodes.map((code) => ({ code })),
+        // The system $operations the router dispatches (../operations/index.ts)
+        operation: [...SYSTEM_OPERATIONS].map((op) => ({ name: op.slice(1), definition: `${OPERATION_BASE}/${op.slice(1)}` })),
       },
     ],
   };
