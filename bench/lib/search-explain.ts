@@ -1,6 +1,6 @@
 /**
  * EXPLAIN QUERY PLAN for the search bench's queries on a seeded file: the SQL Helsebro runs for each (parse
- * -> plan -> searchStatements, as GET [type]?... does: the page asks for _count + 1 rows, and the COUNT for
+ * -> plan -> planStatements with its probes, as GET [type]?... does: the page asks for _count + 1 rows, and the COUNT for
  * Bundle.total runs only when that page is full), SQLite's plan for it, and each statement's time run
  * directly on the file (median of a few runs, no HTTP), so a slow row can be traced to the statement and
  * the index choice behind it. _include's extra reads are not part of the SQL shown.
@@ -36,18 +36,22 @@ const SLOW_STATEMENT_MS = 1_000;
 export async function explainQueries(file: string, queries: SearchQuery[], sample: Sample): Promise<QueryPlan[]> {
   const { default: Database } = await import('better-sqlite3');
   let parseSearch: typeof import('../../src/search/parse.ts').parseSearch;
-  let searchStatements: typeof import('../../src/store/sql/search.ts').searchStatements;
+  let planStatements: typeof import('../../src/store/sql/search.ts').planStatements;
+  let SqliteConnection: typeof import('../../src/store/sqlite/connection.ts').SqliteConnection;
   let render: typeof import('../../src/store/sql/builder.ts').render;
   let sqliteDialect: typeof import('../../src/store/sql/dialect.ts').sqliteDialect;
   try {
     ({ parseSearch } = await import('../../src/search/parse.ts'));
-    ({ searchStatements } = await import('../../src/store/sql/search.ts'));
+    ({ planStatements } = await import('../../src/store/sql/search.ts'));
+    ({ SqliteConnection } = await import('../../src/store/sqlite/connection.ts'));
     ({ render } = await import('../../src/store/sql/builder.ts'));
     ({ sqliteDialect } = await import('../../src/store/sql/dialect.ts'));
   } catch (err) {
     return queries.map((q) => ({ key: q.key, error: `src/ modules not loadable: ${(err as Error).message}` }));
   }
   const db = new Database(file, { readonly: true, fileMustExist: true });
+  // the planner's probes and date statistics, read as the server reads them
+  const conn = new SqliteConnection(file, { readonly: true, synchronous: 'OFF' });
   const out: QueryPlan[] = [];
   try {
     for (const q of queries) {
@@ -55,7 +59,7 @@ export async function explainQueries(file: string, queries: SearchQuery[], sampl
         const parsed = parseSearch(q.resourceType, new URLSearchParams(q.params(sample)), { lenient: false, defaultCount: 20, maxCount: 1000 });
         // as src/fhir/interactions/search-type.ts asks: one row more than the page, to know if there is a next
         const plan = { ...parsed.plan, count: parsed.plan.count + 1 };
-        const { page, count } = searchStatements(plan);
+        const { page, count } = await planStatements(conn, plan);
         const run = (statement: typeof page): StatementPlan => {
           const { sql, values } = render(statement, sqliteDialect);
           const args = values.map((v) => (v !== null && typeof v === 'object' ? null : v));
@@ -76,7 +80,7 @@ export async function explainQueries(file: string, queries: SearchQuery[], sampl
             if (times[0] > SLOW_STATEMENT_MS) break; // one run of a slow statement says enough
           }
           times.sort((a, b) => a - b);
-          return { sql, values: args, plan: lines, ms: times[Math.floor(RUNS / 2)], rows };
+          return { sql, values: args, plan: lines, ms: times[Math.floor(times.length / 2)], rows };
         };
         const pageResult = run(page);
         const countRuns = plan.total && pageResult.rows >= plan.count;
@@ -87,6 +91,7 @@ export async function explainQueries(file: string, queries: SearchQuery[], sampl
     }
   } finally {
     db.close();
+    conn.close();
   }
   return out;
 }
