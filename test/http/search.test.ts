@@ -155,3 +155,22 @@ t.test('paging links stay correct while other clients create, update and delete 
     t.equal(errorCode(bad), 'FHIR_PARAM_INVALID');
   }
 });
+
+t.test('concurrent searches and transactions on the SQLite store never collide on the shared reader (no 500)', async (t) => {
+  const app = await makeApp(t, { store: { kind: 'sqlite', file: ':memory:' } });
+  const bundle = (i: number) => ({
+    resourceType: 'Bundle',
+    type: 'transaction',
+    entry: [0, 1, 2].map((k) => ({ fullUrl: `urn:uuid:00000000-0000-4000-8000-${String(i * 10 + k).padStart(12, '0')}`, resource: patient({ birthDate: `19${50 + k}-01-0${1 + (i % 9)}` }), request: { method: 'POST', url: 'Patient' } })),
+  });
+  const calls = [];
+  for (let i = 0; i < 24; i++) {
+    calls.push(call(app, { method: 'POST', url: '/fhir', body: bundle(i) }));
+    calls.push(call(app, { url: '/fhir/Patient?birthdate=ge1950-01-01&birthdate=lt1960-01-01&_count=5' }));
+    calls.push(call(app, { url: '/fhir/Patient?gender=female&_count=5' }));
+  }
+  const statuses = (await Promise.all(calls)).map((r) => r.statusCode);
+  t.same([...new Set(statuses)], [200], 'every transaction and search answered 200');
+  const count = (await call(app, { url: '/fhir/Patient?birthdate=ge1950-01-01&birthdate=lt1960-01-01&_summary=count' })).json();
+  t.equal(count.total, 72, 'and every created Patient is found');
+});

@@ -329,21 +329,33 @@ export function searchStatements(
 }
 
 /**
- * Runs a search. `snapshot`: the connection is in autocommit (the store's reader), so the statistics, the
- * probes, the page and the count are read inside one read transaction and see the same committed state;
- * false when the caller already holds a transaction on `conn` (a search inside a write transaction).
+ * Runs a search. `shared`: the connection is the store's reader, shared by concurrent searches (each of
+ * them awaits between its statements, so none may hold a transaction on it): the count cache applies.
+ *
+ * The date statistics steer how a date filter is written (./indexes/date.ts), and they are read in a
+ * statement of their own, so a write can commit between them and the page. They only grow, and a write
+ * commits them with its rows; so when they are read again after the page and the count and have not
+ * changed, every row those statements saw was covered by them. When they have grown, the search runs again
+ * with the new ones (the first multi-valued or open-ended value of a parameter: rare, and at most twice).
  */
-export async function runSearch(conn: Connection, plan: SearchPlan, snapshot = false, counts?: CountCache): Promise<SearchPage> {
-  if (!snapshot) return searchIn(conn, plan, undefined);
-  // noted before the snapshot starts: a count may be cached only if nothing was committed since
-  const cache = counts && { counts, generation: counts.generation };
-  await conn.query('BEGIN', []);
-  try {
-    return await searchIn(conn, plan, cache);
-  } finally {
-    await conn.query('COMMIT', []);
+export async function runSearch(conn: Connection, plan: SearchPlan, shared = false, counts?: CountCache): Promise<SearchPage> {
+  // noted before the first statement: a count may be cached only if nothing was committed since
+  const cache = shared && counts ? { counts, generation: counts.generation } : undefined;
+  const dateParams = [...new Set(plan.filters.flatMap((f) => (f.kind === 'date' ? [f.param] : [])))];
+  for (let attempt = 0; ; attempt++) {
+    const stats = dateParams.length ? await readDateStats(conn, plan.resourceType, dateParams) : undefined;
+    const page = await searchIn(conn, plan, stats, cache);
+    if (!stats || attempt === 2) return page;
+    const after = await readDateStats(conn, plan.resourceType, dateParams);
+    if (sameStats(stats, after)) return page;
   }
 }
+
+const sameStats = (a: ReadonlyMap<string, DateStats>, b: ReadonlyMap<string, DateStats>): boolean =>
+  a.size === b.size && [...a].every(([k, x]) => {
+    const y = b.get(k);
+    return y !== undefined && x.multi === y.multi && x.open === y.open && x.span === y.span;
+  });
 
 type Cache = { counts: CountCache; generation: number } | undefined;
 
@@ -357,8 +369,8 @@ async function counted(conn: Connection, q: Query, cache: Cache, read: (rows: Ro
   return n;
 }
 
-async function searchIn(conn: Connection, plan: SearchPlan, cache: Cache): Promise<SearchPage> {
-  const { page, count } = await planStatements(conn, plan, undefined, cache);
+async function searchIn(conn: Connection, plan: SearchPlan, dateStats: ReadonlyMap<string, DateStats> | undefined, cache: Cache): Promise<SearchPage> {
+  const { page, count } = await planStatements(conn, plan, dateStats, cache);
   const rows = plan.count > 0 ? (await exec(conn, page)).rows : [];
   if (plan.cursor && 'before' in plan.cursor) rows.reverse();
   const entries = rows.map(toStored);

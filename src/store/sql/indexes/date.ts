@@ -16,7 +16,8 @@
  *    and some row satisfies B" is "one row satisfies A and B", so the conditions share one subquery and
  *    their bounds meet: January 2020 becomes low in [2020-01-01 - span, 2020-02-01).
  * The statistics only grow (an upsert keeps the larger value), so they are never smaller than the rows
- * they describe; the search reads them in the same read snapshot as the query (../search.ts).
+ * they describe; the search reads them again after its page and count and runs again if they grew
+ * meanwhile (../search.ts runSearch).
  */
 import type { DateValue, Filter } from '../../../search/plan.ts';
 import type { DateRow, IndexRows } from '../../../search/rows.ts';
