@@ -37,7 +37,7 @@ export class FhirRouter {
       const done = handler({ repo, deps: this.deps, handle: this.handle }, req, params);
       // Outside a transaction (repo === this.repo: committed), a write that may have touched a
       // SearchParameter rebuilds the custom search parameters (./custom-params.ts)
-      if (req.method !== 'GET' && req.method !== 'HEAD' && repo === this.repo && (params.type === 'SearchParameter' || shape === 'system')) {
+      if (req.method !== 'GET' && req.method !== 'HEAD' && repo === this.repo && (params.type === 'SearchParameter' || (shape === 'system' && bundleTouchesSearchParameters(req.body)))) {
         return done.then(async (res) => {
           await loadCustomParameters(this.repo);
           return res;
@@ -48,6 +48,14 @@ export class FhirRouter {
       return Promise.reject(e);
     }
   };
+}
+
+/** Whether a batch or transaction Bundle has an entry that may write a SearchParameter */
+function bundleTouchesSearchParameters(body: unknown): boolean {
+  const entries = (body as { entry?: unknown } | undefined)?.entry;
+  if (!Array.isArray(entries)) return true; // not a Bundle we understand: reload to be safe
+  return entries.some((e: { resource?: { resourceType?: unknown }; request?: { url?: unknown } } | null) =>
+    e?.resource?.resourceType === 'SearchParameter' || (typeof e?.request?.url === 'string' && e.request.url.replace(/^\//, '').startsWith('SearchParameter')));
 }
 
 export function matchPath(path: string[]): { shape: Shape; params: RouteParams } {

@@ -66,3 +66,14 @@ t.test('$reindex takes type parameters and refuses unknown types', async (t) => 
   t.equal((await call(app, { method: 'POST', url: '/fhir/$reindex?type=Nope' })).statusCode, 400);
   t.equal((await call(app, { method: 'POST', url: '/fhir/$nope' })).statusCode, 404);
 });
+
+t.test('a SearchParameter written in a transaction Bundle is known afterwards; other Bundles do not reload the parameters', async (t) => {
+  const app = await makeApp(t, { store: { kind: 'sqlite', file: ':memory:' } });
+  const code = 'colour-bundle';
+  const tx = (entries: object[]) => call(app, { method: 'POST', url: '/fhir', body: { resourceType: 'Bundle', type: 'transaction', entry: entries } });
+  t.equal((await tx([{ resource: patient(), request: { method: 'POST', url: 'Patient' } }])).statusCode, 200);
+  t.equal(errorCode(await call(app, { url: `/fhir/Patient?${code}=bla` })), 'FHIR_PARAM_UNKNOWN');
+  const res = await tx([{ resource: param(code, `Patient.extension.where(url='${COLOUR}').value`), request: { method: 'POST', url: 'SearchParameter' } }]);
+  t.equal(res.statusCode, 200);
+  t.equal(errorCode(await call(app, { url: `/fhir/Patient?${code}=bla` })), 'FHIR_PARAM_NOT_READY', 'known (pending) right after the Bundle');
+});
