@@ -2,7 +2,8 @@
  * The server entry point: options from the environment -> buildApp -> listen. The only place that listens.
  * Environment: HELSEBRO_PORT (8080), HELSEBRO_HOST (0.0.0.0), HELSEBRO_STORE (sqlite|memory),
  * HELSEBRO_DB (data/helsebro.db), HELSEBRO_SYNCHRONOUS (FULL|NORMAL), HELSEBRO_VALIDATION (schema|full),
- * HELSEBRO_REFERENTIAL_INTEGRITY (enforce|lenient), HELSEBRO_BASE_URL, HELSEBRO_LOG_LEVEL (info).
+ * HELSEBRO_REFERENTIAL_INTEGRITY (enforce|lenient), HELSEBRO_BASE_URL, HELSEBRO_LOG_LEVEL (info),
+ * HELSEBRO_COUNT_CACHE (on|off: search totals kept until the next commit, src/store/sql/count-cache.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -13,7 +14,12 @@ import { DEFAULT_OPTIONS, type HelsebroOptions, type StoreOptions } from './conf
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<HelsebroOptions> {
   const store: StoreOptions = env.HELSEBRO_STORE === 'memory'
     ? { kind: 'memory' }
-    : { kind: 'sqlite', file: env.HELSEBRO_DB ?? 'data/helsebro.db', synchronous: env.HELSEBRO_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL' };
+    : {
+      kind: 'sqlite',
+      file: env.HELSEBRO_DB ?? 'data/helsebro.db',
+      synchronous: env.HELSEBRO_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL',
+      ...(env.HELSEBRO_COUNT_CACHE === 'off' ? { countCache: false } : {}),
+    };
   const out: Partial<HelsebroOptions> = { store };
   if (env.HELSEBRO_VALIDATION === 'schema' || env.HELSEBRO_VALIDATION === 'full') out.validation = env.HELSEBRO_VALIDATION;
   if (env.HELSEBRO_REFERENTIAL_INTEGRITY === 'enforce' || env.HELSEBRO_REFERENTIAL_INTEGRITY === 'lenient') out.referentialIntegrity = env.HELSEBRO_REFERENTIAL_INTEGRITY;

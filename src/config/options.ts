@@ -3,7 +3,7 @@
  * needs no other server. Environment variables (HELSEBRO_*) override the defaults in server.ts only.
  */
 export type StoreOptions =
-  | { kind: 'sqlite'; file: string; synchronous?: 'FULL' | 'NORMAL' }
+  | { kind: 'sqlite'; file: string; synchronous?: 'FULL' | 'NORMAL'; /** keep search counts until the next COMMIT (default on) */ countCache?: boolean }
   | { kind: 'memory' };
 
 export interface HelsebroOptions {

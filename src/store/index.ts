@@ -12,6 +12,6 @@ export async function createRepository(opts: StoreOptions): Promise<Repository> 
     case 'memory':
       return new MemoryRepository();
     case 'sqlite':
-      return SqliteRepository.open({ file: opts.file, synchronous: opts.synchronous });
+      return SqliteRepository.open({ file: opts.file, synchronous: opts.synchronous, countCache: opts.countCache });
   }
 }

@@ -54,6 +54,8 @@ export interface SqliteStoreOptions {
   now?: () => number;
   /** WAL checkpoints in a worker thread (default); false leaves them to SQLite's automatic checkpoint */
   checkpointer?: boolean;
+  /** Search totals and probes kept until the next COMMIT (../sql/count-cache.ts); default true */
+  countCache?: boolean;
 }
 
 const READ: Query = render(readCurrent(slot(0), slot(1)), sqliteDialect);
@@ -72,15 +74,16 @@ export class SqliteRepository implements Repository {
   readonly #readStmt: ReturnType<SqliteConnection['prepare']>;
   readonly #inTx = new AsyncLocalStorage<TxMark>();
   /** Totals and planner probes of searches, valid until the next COMMIT (../sql/count-cache.ts) */
-  readonly #counts = new CountCache();
+  readonly #counts: CountCache | undefined;
   readonly #tempDir: string | undefined;
   readonly #checkpointer: Checkpointer | undefined;
   #closed = false;
 
-  private constructor(writer: SqliteConnection, reader: SqliteConnection, clock: MonotonicClock, cacheEntries: number, tempDir: string | undefined, checkpointer: Checkpointer | undefined) {
+  private constructor(writer: SqliteConnection, reader: SqliteConnection, clock: MonotonicClock, cacheEntries: number, tempDir: string | undefined, checkpointer: Checkpointer | undefined, countCache: boolean) {
     this.#writer = writer;
     this.#reader = reader;
-    this.#queue = new WriteQueue(writer, undefined, () => this.#counts.invalidate());
+    this.#counts = countCache ? new CountCache() : undefined;
+    this.#queue = new WriteQueue(writer, undefined, () => this.#counts?.invalidate());
     this.#lru = new Lru(cacheEntries);
     this.#env = { conn: writer, clock };
     this.#readStmt = reader.prepare(READ.sql);
@@ -121,7 +124,7 @@ export class SqliteRepository implements Repository {
       const reader = new SqliteConnection(file, { readonly: true, synchronous: 'OFF' });
       // A throw-away store lives in RAM (/dev/shm): SQLite's own checkpoints cost nothing worth a thread.
       const checkpointer = ephemeral || opts.checkpointer === false ? undefined : new Checkpointer(writer, file, opts.synchronous ?? 'FULL');
-      return new SqliteRepository(writer, reader, clock, opts.cacheEntries ?? 10_000, tempDir, checkpointer);
+      return new SqliteRepository(writer, reader, clock, opts.cacheEntries ?? 10_000, tempDir, checkpointer, opts.countCache !== false);
     } catch (e) {
       writer.close();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });

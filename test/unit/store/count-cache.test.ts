@@ -47,3 +47,22 @@ t.test('SQLite: a repeated search reuses its total until a write commits', async
   });
   t.equal((await repo.search(plan)).total, 32, 'the committed transaction is');
 });
+
+t.test('SQLite with countCache: false counts on every search', async (t) => {
+  const repo = await SqliteRepository.open({ file: ':memory:', countCache: false });
+  t.teardown(() => repo.close());
+  for (let i = 0; i < 12; i++) await repo.create({ resourceType: 'Patient', gender: 'male' } as Resource);
+  const plan = parseSearch('Patient', new URLSearchParams('gender=male&_count=5'), { lenient: false, defaultCount: 20, maxCount: 100 }).plan;
+  const queries: string[] = [];
+  const original = SqliteConnection.prototype.query;
+  SqliteConnection.prototype.query = function (sql, values) {
+    queries.push(sql);
+    return original.call(this, sql, values);
+  };
+  t.teardown(() => { SqliteConnection.prototype.query = original; });
+  t.equal((await repo.search(plan)).total, 12);
+  const first = queries.length;
+  queries.length = 0;
+  t.equal((await repo.search(plan)).total, 12);
+  t.equal(queries.length, first, 'the second search runs every statement again');
+});
