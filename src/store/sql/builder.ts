@@ -51,6 +51,8 @@ export interface Select {
   readonly from: string;
   readonly as?: string;
   readonly columns: readonly (Expr | { readonly expr: Expr; readonly as: string })[];
+  /** SELECT DISTINCT */
+  readonly distinct?: boolean;
   /** Inner joins after `from`, in order */
   readonly joins?: readonly { readonly table: string; readonly as: string; readonly on: Expr }[];
   readonly where?: Expr;
@@ -171,7 +173,7 @@ class Renderer {
 
   select(s: Select): string {
     const cols = s.columns.map((c) => ('kind' in c ? this.expr(c) : `${this.expr(c.expr)} AS ${ident(c.as)}`));
-    let sql = `SELECT ${cols.join(', ')} FROM ${ident(s.from)}${s.as ? ` ${ident(s.as)}` : ''}`;
+    let sql = `SELECT ${s.distinct ? 'DISTINCT ' : ''}${cols.join(', ')} FROM ${ident(s.from)}${s.as ? ` ${ident(s.as)}` : ''}`;
     for (const j of s.joins ?? []) sql += ` JOIN ${ident(j.table)} ${ident(j.as)} ON ${this.expr(j.on)}`;
     if (s.where) sql += ` WHERE ${this.expr(s.where)}`;
     if (s.groupBy && s.groupBy.length > 0) sql += ` GROUP BY ${s.groupBy.map((g) => this.expr(g)).join(', ')}`;

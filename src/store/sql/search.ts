@@ -370,13 +370,13 @@ async function counted(conn: Connection, q: Query, cache: Cache, read: (rows: Ro
 }
 
 async function searchIn(conn: Connection, plan: SearchPlan, dateStats: ReadonlyMap<string, DateStats> | undefined, cache: Cache): Promise<SearchPage> {
-  const { page, count } = await planStatements(conn, plan, dateStats, cache);
+  const { page, count, knownTotal } = await planStatements(conn, plan, dateStats, cache);
   const rows = plan.count > 0 ? (await exec(conn, page)).rows : [];
   if (plan.cursor && 'before' in plan.cursor) rows.reverse();
   const entries = rows.map(toStored);
   if (!plan.total) return { entries };
   // A short page proves the total only when it is the whole search from its start (no cursor)
-  let total = plan.cursor ? undefined : totalFromPage(plan.offset, plan.count, entries.length);
+  let total = plan.cursor ? knownTotal : (totalFromPage(plan.offset, plan.count, entries.length) ?? knownTotal);
   if (total === undefined) total = await counted(conn, render(count, conn.dialect), cache, (rows) => (plan.totalLimit === undefined ? Number(rows[0].n) : rows.length));
   // Past the limit the count is not known (and not worth knowing): Bundle.total is left out
   return plan.totalLimit !== undefined && total > plan.totalLimit ? { entries } : { entries, total };
@@ -391,25 +391,31 @@ export async function planStatements(
   plan: SearchPlan,
   dateStats?: ReadonlyMap<string, DateStats>,
   cache?: Cache,
-): Promise<{ page: Select; count: Select }> {
+): Promise<{ page: Select; count: Select; knownTotal?: number }> {
   if (dateStats === undefined) {
     const dateParams = [...new Set(plan.filters.flatMap((f) => (f.kind === 'date' ? [f.param] : [])))];
     if (dateParams.length) dateStats = await readDateStats(conn, plan.resourceType, dateParams);
   }
   if (plan.sort.length > 0 || plan.totalLimit === undefined) return searchStatements(plan, dateStats);
-  let probes = await probe(conn, plan, dateStats, cache, PROBE_LIMIT);
+  // A probe counts distinct ids past the total's cap, so for a search with a single filter its count is the
+  // total (or says it is past the cap) and the COUNT statement is not needed
+  const firstLimit = Math.max(PROBE_LIMIT, plan.totalLimit + 1);
+  let probes = await probe(conn, plan, dateStats, cache, firstLimit);
   const ctx: SearchContext = { head: 'c', resourceType: plan.resourceType, depth: 0, dateStats, probes };
   const parts = partsOf(plan.filters, ctx);
   const positive = parts.filter((p) => p.ids !== undefined);
   const small = positive.some((p) => p.size !== undefined && p.size < planner.small);
   if (!small && !positive.some((p) => p.ordered) && positive.some((p) => p.size !== undefined)) {
-    probes = await probe(conn, plan, dateStats, cache, planner.medium);
+    probes = await probe(conn, plan, dateStats, cache, Math.max(planner.medium, firstLimit));
   }
-  return searchStatements(plan, dateStats, probes);
+  const only = parts.length === 1 ? parts[0] : undefined;
+  const direct = only?.ids !== undefined && only.filters[0].kind !== 'chain' && only.filters[0].kind !== 'has';
+  const knownTotal = direct ? probes.get(only!.filters[0]) : undefined;
+  return { ...searchStatements(plan, dateStats, probes), ...(knownTotal !== undefined ? { knownTotal } : {}) };
 }
 
 /**
- * How many matches (up to `limit`) each top-level positive index filter has, and the inner filter of
+ * How many resources (distinct ids, up to `limit`) each top-level positive index filter matches, and the inner filter of
  * each top-level chain and _has: one index range count each, a fraction of a millisecond.
  */
 export async function probe(conn: Connection, plan: SearchPlan, dateStats: ReadonlyMap<string, DateStats> | undefined, cache?: Cache, limit = PROBE_LIMIT): Promise<Map<Filter, number>> {
@@ -417,7 +423,7 @@ export async function probe(conn: Connection, plan: SearchPlan, dateStats: Reado
   const ctx: SearchContext = { head: 'c', resourceType: plan.resourceType, depth: 0, dateStats };
   const count = async (f: Filter, ids: Select | undefined) => {
     if (!ids) return;
-    const q = render({ ...ids, limit }, conn.dialect);
+    const q = render({ ...ids, distinct: true, limit }, conn.dialect);
     out.set(f, await counted(conn, { sql: `SELECT COUNT(*) AS n FROM (${q.sql}) p`, values: q.values }, cache, (rows) => Number(rows[0].n)));
   };
   const parts = partsOf(plan.filters, ctx);

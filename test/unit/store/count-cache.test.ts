@@ -66,3 +66,22 @@ t.test('SQLite with countCache: false counts on every search', async (t) => {
   t.equal((await repo.search(plan)).total, 12);
   t.equal(queries.length, first, 'the second search runs every statement again');
 });
+
+t.test('SQLite: a single-filter total comes from the probe and counts each resource once', async (t) => {
+  const repo = await SqliteRepository.open({ file: ':memory:' });
+  t.teardown(() => repo.close());
+  // every Patient matches name=kar with two rows (Kari and Karin)
+  for (let i = 0; i < 3; i++) await repo.create({ resourceType: 'Patient', name: [{ given: ['Kari', 'Karin'], family: `F${i}` }] } as Resource);
+  const plan = parseSearch('Patient', new URLSearchParams('name=kar&_count=2'), { lenient: false, defaultCount: 20, maxCount: 100 }).plan;
+  const queries: string[] = [];
+  const original = SqliteConnection.prototype.query;
+  SqliteConnection.prototype.query = function (sql, values) {
+    queries.push(sql);
+    return original.call(this, sql, values);
+  };
+  t.teardown(() => { SqliteConnection.prototype.query = original; });
+  const page = await repo.search({ ...plan, count: 2 });
+  t.equal(page.entries.length, 2, 'a full page');
+  t.equal(page.total, 3, 'three Patients, not six rows');
+  t.notOk(queries.some((q) => q.startsWith('SELECT c.id FROM resource_current')), 'no COUNT statement: the probe gave the total');
+});
