@@ -220,7 +220,7 @@ function partsOf(filters: readonly Filter[], ctx: SearchContext): Part[] {
     const ids = DATE_INDEX.idsAll(group, ctx);
     if (!ids) continue;
     group.forEach((f) => done.add(f));
-    parts.push({ filters: group, ids, where: inList(col(ctx.head, 'id'), ids), ordered: false, size: ctx.probes?.get(group[0]) });
+    parts.push({ filters: group, ids, where: inList(col(ctx.head, 'id'), ids), ordered: false, size: sizeOf(group[0], ctx.probes) });
   }
   for (const f of filters) {
     if (done.has(f)) continue;
@@ -231,8 +231,6 @@ function partsOf(filters: readonly Filter[], ctx: SearchContext): Part[] {
       ids,
       where: ids ? inList(col(ctx.head, 'id'), ids) : condition(f, ctx),
       ordered: ids !== undefined && ix instanceof ParamTable && ix.idOrdered(f),
-      // a chain or _has is estimated by its inner search (a _has matches at most one resource per inner
-      // match; a chain about as many as point at them)
       size: sizeOf(f, ctx.probes),
     });
   }
@@ -294,21 +292,20 @@ export function searchStatements(
   }
   const rest = (except: Part | undefined, outer: Expr): Expr[] =>
     parts.filter((p) => p !== except).map((p) => (p.ids ? correlated(p.ids, outer) : p.where));
+  // The head table in id order: `driver` as the IN list (none: walk), every other filter correlated
+  const onHead = (driver: Part | undefined) => {
+    const where = [...(driver ? [driver.where] : []), ...rest(driver, col('c', 'id'))];
+    return { page: headPage([...where, ...cursorOn(col('c', 'id'))], [idOrder(col('c', 'id'))]), count: headCount(where) };
+  };
   const sized = positive.filter((p) => p.size !== undefined).sort((a, b) => a.size! - b.size!);
   const small = sized[0] !== undefined && sized[0].size! < planner.small ? sized[0] : undefined;
-  if (small) {
-    const where = [small.where, ...rest(small, col('c', 'id'))];
-    return { page: headPage([...where, ...cursorOn(col('c', 'id'))], [idOrder(col('c', 'id'))]), count: headCount(where) };
-  }
+  if (small) return onHead(small);
   const stream = positive.find((p) => p.ordered);
   const medium = !stream && sized[0] !== undefined && sized[0].size! < planner.medium ? sized[0] : undefined;
-  if (medium) {
-    // No small and no ordered filter, but one of a few thousand matches: collecting it costs a few
-    // milliseconds, while walking the heads would visit every non-match in between (January 2020 among
-    // ten years of Observations: 1 in 120)
-    const where = [medium.where, ...rest(medium, col('c', 'id'))];
-    return { page: headPage([...where, ...cursorOn(col('c', 'id'))], [idOrder(col('c', 'id'))]), count: headCount(where) };
-  }
+  // No small and no ordered filter, but one of a few thousand matches: collecting it costs a few
+  // milliseconds, while walking the heads would visit every non-match in between (January 2020 among
+  // ten years of Observations: 1 in 120)
+  if (medium) return onHead(medium);
   if (stream) {
     // GROUP BY the driver's id alone keeps SQLite streaming in index order (adding c's key columns makes it
     // sort); PostgreSQL will need c's primary key in the GROUP BY (functional dependency) or DISTINCT ON,
@@ -324,8 +321,7 @@ export function searchStatements(
       count: { ...d, columns: [dId], joins: headNeeded ? [join] : undefined, where: and(d.where, ...rest(stream, headNeeded ? col('c', 'id') : dId)), groupBy: [dId], limit: plan.totalLimit! + 1 },
     };
   }
-  const where = rest(undefined, col('c', 'id'));
-  return { page: headPage([...where, ...cursorOn(col('c', 'id'))], [idOrder(col('c', 'id'))]), count: headCount(where) };
+  return onHead(undefined);
 }
 
 /**
@@ -341,7 +337,7 @@ export function searchStatements(
 export async function runSearch(conn: Connection, plan: SearchPlan, shared = false, counts?: CountCache): Promise<SearchPage> {
   // noted before the first statement: a count may be cached only if nothing was committed since
   const cache = shared && counts ? { counts, generation: counts.generation } : undefined;
-  const dateParams = [...new Set(plan.filters.flatMap((f) => (f.kind === 'date' ? [f.param] : [])))];
+  const dateParams = dateParamsOf(plan);
   for (let attempt = 0; ; attempt++) {
     const stats = dateParams.length ? await readDateStats(conn, plan.resourceType, dateParams) : undefined;
     const page = await searchIn(conn, plan, stats, cache);
@@ -358,6 +354,9 @@ const sameStats = (a: ReadonlyMap<string, DateStats>, b: ReadonlyMap<string, Dat
   });
 
 type Cache = { counts: CountCache; generation: number } | undefined;
+
+/** The date parameters a plan filters on (their statistics steer the date SQL) */
+const dateParamsOf = (plan: SearchPlan): string[] => [...new Set(plan.filters.flatMap((f) => (f.kind === 'date' ? [f.param] : [])))];
 
 /** Runs a counting query (one row, column n, or the rows of a capped count) through the count cache */
 async function counted(conn: Connection, q: Query, cache: Cache, read: (rows: Row[]) => number): Promise<number> {
@@ -393,20 +392,21 @@ export async function planStatements(
   cache?: Cache,
 ): Promise<{ page: Select; count: Select; knownTotal?: number }> {
   if (dateStats === undefined) {
-    const dateParams = [...new Set(plan.filters.flatMap((f) => (f.kind === 'date' ? [f.param] : [])))];
+    const dateParams = dateParamsOf(plan);
     if (dateParams.length) dateStats = await readDateStats(conn, plan.resourceType, dateParams);
   }
   if (plan.sort.length > 0 || plan.totalLimit === undefined) return searchStatements(plan, dateStats);
   // A probe counts distinct ids past the total's cap, so for a search with a single filter its count is the
   // total (or says it is past the cap) and the COUNT statement is not needed
   const firstLimit = Math.max(PROBE_LIMIT, plan.totalLimit + 1);
-  let probes = await probe(conn, plan, dateStats, cache, firstLimit);
-  const ctx: SearchContext = { head: 'c', resourceType: plan.resourceType, depth: 0, dateStats, probes };
-  const parts = partsOf(plan.filters, ctx);
+  // Built once, without sizes: what is probed (index filters' ids, chains' and _has' inner filters) and
+  // what decides whether a second probe is needed do not depend on the probes
+  const parts = partsOf(plan.filters, { head: 'c', resourceType: plan.resourceType, depth: 0, dateStats });
+  let probes = await probe(conn, parts, cache, firstLimit);
   const positive = parts.filter((p) => p.ids !== undefined);
-  const small = positive.some((p) => p.size !== undefined && p.size < planner.small);
-  if (!small && !positive.some((p) => p.ordered) && positive.some((p) => p.size !== undefined)) {
-    probes = await probe(conn, plan, dateStats, cache, Math.max(planner.medium, firstLimit));
+  const sizes = positive.map((p) => sizeOf(p.filters[0], probes));
+  if (!sizes.some((n) => n !== undefined && n < planner.small) && !positive.some((p) => p.ordered) && sizes.some((n) => n !== undefined)) {
+    probes = await probe(conn, parts, cache, Math.max(planner.medium, firstLimit));
   }
   const only = parts.length === 1 ? parts[0] : undefined;
   const direct = only?.ids !== undefined && only.filters[0].kind !== 'chain' && only.filters[0].kind !== 'has';
@@ -418,15 +418,13 @@ export async function planStatements(
  * How many resources (distinct ids, up to `limit`) each top-level positive index filter matches, and the inner filter of
  * each top-level chain and _has: one index range count each, a fraction of a millisecond.
  */
-export async function probe(conn: Connection, plan: SearchPlan, dateStats: ReadonlyMap<string, DateStats> | undefined, cache?: Cache, limit = PROBE_LIMIT): Promise<Map<Filter, number>> {
+async function probe(conn: Connection, parts: readonly Part[], cache: Cache, limit: number): Promise<Map<Filter, number>> {
   const out = new Map<Filter, number>();
-  const ctx: SearchContext = { head: 'c', resourceType: plan.resourceType, depth: 0, dateStats };
   const count = async (f: Filter, ids: Select | undefined) => {
     if (!ids) return;
     const q = render({ ...ids, distinct: true, limit }, conn.dialect);
     out.set(f, await counted(conn, { sql: `SELECT COUNT(*) AS n FROM (${q.sql}) p`, values: q.values }, cache, (rows) => Number(rows[0].n)));
   };
-  const parts = partsOf(plan.filters, ctx);
   for (const p of parts) {
     const f = p.filters[0];
     if (f.kind === 'chain' || f.kind === 'has') {

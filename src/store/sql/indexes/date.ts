@@ -22,7 +22,7 @@
 import type { DateValue, Filter } from '../../../search/plan.ts';
 import type { DateRow, IndexRows } from '../../../search/rows.ts';
 import { MAX_INSTANT, MIN_INSTANT } from '../../../search/rows.ts';
-import { and, cmp, col, eq, inList, val, type Expr, type Select, type SqlValue, type Statement } from '../builder.ts';
+import { and, cmp, col, eq, val, type Expr, type Select, type SqlValue, type Statement } from '../builder.ts';
 import type { SearchContext } from './index-table.ts';
 import { ParamTable } from './param-table.ts';
 import { dateCondition } from './ranges.ts';
@@ -83,15 +83,10 @@ export class DateIndex extends ParamTable<'date'> {
   }
 
   /**
-   * Several date filters on one parameter as one subquery, when the statistics allow it (one row per
-   * resource at most); undefined when they do not, and the caller AND-s one subquery per filter.
+   * Several date filters on one parameter as one subquery, the ids of resources with one row meeting every
+   * filter, when the statistics allow it (one row per resource at most); undefined when they do not, and
+   * the caller AND-s one subquery per filter.
    */
-  whereAll(filters: Filter[], ctx: SearchContext): Expr | undefined {
-    const select = this.idsAll(filters, ctx);
-    return select && inList(col(ctx.head, 'id'), select);
-  }
-
-  /** whereAll's subquery: the ids of resources with one row meeting every filter */
   idsAll(filters: Filter[], ctx: SearchContext): Select | undefined {
     const param = (filters[0] as { param: string }).param;
     const stats = statsFor(ctx, param);
