@@ -29,15 +29,17 @@ export interface BenchOptions {
 
 const ALL_TARGETS: TargetName[] = ['helsebro', 'peer', 'ceiling'];
 
-function num(flag: string | undefined, env: string | undefined, fallback: number): number {
+/** A positive number from a flag or else an environment variable; `label` names the bench in the error */
+export function num(flag: string | undefined, env: string | undefined, fallback: number, label = 'bench'): number {
   const raw = flag ?? env;
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`bench: not a positive number: ${raw}`);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${label}: not a positive number: ${raw}`);
   return value;
 }
 
-function list(flag: string | undefined, env: string | undefined): string[] | undefined {
+/** A comma-separated list from a flag or else an environment variable */
+export function list(flag: string | undefined, env: string | undefined): string[] | undefined {
   const raw = flag ?? env;
   if (!raw) return undefined;
   return raw.split(',').map((s) => s.trim()).filter(Boolean);

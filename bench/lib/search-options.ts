@@ -24,6 +24,7 @@
  *   --no-json               do not write bench/results/search-*.json
  */
 import { parseArgs } from 'node:util';
+import { list, num as numOption } from './options.ts';
 
 export type SearchTarget = 'helsebro' | 'peer';
 export type Loader = 'store' | 'repository';
@@ -56,19 +57,7 @@ export const TEN_X_DEFAULT = false;
 
 const ALL_TARGETS: SearchTarget[] = ['helsebro', 'peer'];
 
-function num(flag: string | undefined, env: string | undefined, fallback: number): number {
-  const raw = flag ?? env;
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`bench:search: not a positive number: ${raw}`);
-  return value;
-}
-
-function list(flag: string | undefined, env: string | undefined): string[] | undefined {
-  const raw = flag ?? env;
-  if (!raw) return undefined;
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
-}
+const num = (flag: string | undefined, env: string | undefined, fallback: number): number => numOption(flag, env, fallback, 'bench:search');
 
 export function parseSearchOptions(argv: string[], env: NodeJS.ProcessEnv): SearchBenchOptions {
   const { values } = parseArgs({

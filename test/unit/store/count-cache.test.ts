@@ -7,6 +7,18 @@ import { CountCache } from '../../../src/store/sql/count-cache.ts';
 import { SqliteConnection } from '../../../src/store/sqlite/connection.ts';
 import { SqliteRepository } from '../../../src/store/sqlite/repository.ts';
 
+/** Every SQL text the SQLite connections run from here to the end of test `t` */
+function recordQueries(t: { teardown: (fn: () => void) => void }): string[] {
+  const queries: string[] = [];
+  const original = SqliteConnection.prototype.query;
+  SqliteConnection.prototype.query = function (sql, values) {
+    queries.push(sql);
+    return original.call(this, sql, values);
+  };
+  t.teardown(() => { SqliteConnection.prototype.query = original; });
+  return queries;
+}
+
 t.test('a count is kept only for the generation it was taken in', async (t) => {
   const c = new CountCache(3);
   const g = c.generation;
@@ -27,13 +39,7 @@ t.test('SQLite: a repeated search reuses its total until a write commits', async
   const patient = (i: number) => ({ resourceType: 'Patient', gender: 'female', name: [{ family: `Hansen${i}` }] }) as Resource;
   for (let i = 0; i < 30; i++) await repo.create(patient(i));
   const plan = parseSearch('Patient', new URLSearchParams('gender=female&_count=5'), { lenient: false, defaultCount: 20, maxCount: 100 }).plan;
-  const queries: string[] = [];
-  const original = SqliteConnection.prototype.query;
-  SqliteConnection.prototype.query = function (sql, values) {
-    queries.push(sql);
-    return original.call(this, sql, values);
-  };
-  t.teardown(() => { SqliteConnection.prototype.query = original; });
+  const queries = recordQueries(t);
   t.equal((await repo.search(plan)).total, 30);
   const first = queries.length;
   queries.length = 0;
@@ -53,13 +59,7 @@ t.test('SQLite with countCache: false counts on every search', async (t) => {
   t.teardown(() => repo.close());
   for (let i = 0; i < 12; i++) await repo.create({ resourceType: 'Patient', gender: 'male' } as Resource);
   const plan = parseSearch('Patient', new URLSearchParams('gender=male&_count=5'), { lenient: false, defaultCount: 20, maxCount: 100 }).plan;
-  const queries: string[] = [];
-  const original = SqliteConnection.prototype.query;
-  SqliteConnection.prototype.query = function (sql, values) {
-    queries.push(sql);
-    return original.call(this, sql, values);
-  };
-  t.teardown(() => { SqliteConnection.prototype.query = original; });
+  const queries = recordQueries(t);
   t.equal((await repo.search(plan)).total, 12);
   const first = queries.length;
   queries.length = 0;
@@ -73,13 +73,7 @@ t.test('SQLite: a single-filter total comes from the probe and counts each resou
   // every Patient matches name=kar with two rows (Kari and Karin)
   for (let i = 0; i < 3; i++) await repo.create({ resourceType: 'Patient', name: [{ given: ['Kari', 'Karin'], family: `F${i}` }] } as Resource);
   const plan = parseSearch('Patient', new URLSearchParams('name=kar&_count=2'), { lenient: false, defaultCount: 20, maxCount: 100 }).plan;
-  const queries: string[] = [];
-  const original = SqliteConnection.prototype.query;
-  SqliteConnection.prototype.query = function (sql, values) {
-    queries.push(sql);
-    return original.call(this, sql, values);
-  };
-  t.teardown(() => { SqliteConnection.prototype.query = original; });
+  const queries = recordQueries(t);
   const page = await repo.search({ ...plan, count: 2 });
   t.equal(page.entries.length, 2, 'a full page');
   t.equal(page.total, 3, 'three Patients, not six rows');
