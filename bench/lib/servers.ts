@@ -28,12 +28,7 @@ export async function helsebroSpec(extraEnv: Record<string, string> = {}): Promi
   const dbFile = join(dir, 'bench.db');
   const untrack = trackDir(dir);
   return {
-    name: 'helsebro',
-    file: HELSEBRO_ENTRY,
-    env: { HELSEBRO_DB: dbFile, HELSEBRO_LOG_LEVEL: 'warn', ...extraEnv },
-    portVar: 'HELSEBRO_PORT',
-    hostVar: 'HELSEBRO_HOST',
-    dbFile,
+    ...helsebroSpecOn(dbFile, extraEnv),
     cleanup: async () => {
       await rm(dir, { recursive: true, force: true });
       untrack();
