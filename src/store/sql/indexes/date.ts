@@ -22,7 +22,7 @@
 import type { DateValue, Filter } from '../../../search/plan.ts';
 import type { DateRow, IndexRows } from '../../../search/rows.ts';
 import { MAX_INSTANT, MIN_INSTANT } from '../../../search/rows.ts';
-import { and, cmp, col, eq, val, type Expr, type Select, type SqlValue, type Statement } from '../builder.ts';
+import { and, cmp, col, val, type Expr, type Select, type SqlValue, type Statement } from '../builder.ts';
 import type { SearchContext } from './index-table.ts';
 import { ParamTable } from './param-table.ts';
 import { dateCondition } from './ranges.ts';
@@ -95,19 +95,10 @@ export class DateIndex extends ParamTable<'date'> {
     const bounds = filters.map((f) => filterBounds(f, stats));
     const lbs = bounds.map((b) => b.lb).filter((x): x is string => x !== undefined);
     const ubs = bounds.map((b) => b.ub).filter((x): x is string => x !== undefined);
-    const select: Select = {
-      kind: 'select',
-      from: this.table,
-      as: t,
-      columns: [col(t, 'id')],
-      where: and(
-        eq(col(t, 'type'), val(ctx.resourceType)),
-        eq(col(t, 'param'), val(param)),
-        ...filters.map((f) => super.valuesCondition(t, f)),
-        ...boundTerms(t, { lb: lbs.length ? lbs.reduce((a, b) => (a > b ? a : b)) : undefined, ub: ubs.length ? ubs.reduce((a, b) => (a < b ? a : b)) : undefined }),
-      ),
-    };
-    return select;
+    return this.selectIds(filters[0], ctx, and(
+      ...filters.map((f) => super.valuesCondition(t, f)),
+      ...boundTerms(t, { lb: lbs.length ? lbs.reduce((a, b) => (a > b ? a : b)) : undefined, ub: ubs.length ? ubs.reduce((a, b) => (a < b ? a : b)) : undefined }),
+    ));
   }
 
   override sortValue(t: string, descending: boolean): Expr {

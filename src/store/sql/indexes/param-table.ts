@@ -72,10 +72,10 @@ export abstract class ParamTable<K extends RowKey> implements IndexTable {
   where(filter: Filter, ctx: SearchContext): Expr {
     const head = col(ctx.head, 'id');
     if (filter.kind === 'missing') {
-      const present = inList(head, this.#select(filter, ctx, undefined));
+      const present = inList(head, this.selectIds(filter, ctx, undefined));
       return filter.missing ? not(present) : present;
     }
-    const hit = inList(head, this.#select(filter, ctx, this.valuesCondition(`t${ctx.depth}`, filter, ctx)));
+    const hit = inList(head, this.selectIds(filter, ctx, this.valuesCondition(`t${ctx.depth}`, filter, ctx)));
     return this.negated(filter) ? not(hit) : hit;
   }
 
@@ -86,9 +86,9 @@ export abstract class ParamTable<K extends RowKey> implements IndexTable {
    * which match resources WITHOUT rows and so need the head table for the set of live resources.
    */
   ids(filter: Filter, ctx: SearchContext): Select | undefined {
-    if (filter.kind === 'missing') return filter.missing ? undefined : this.#select(filter, ctx, undefined);
+    if (filter.kind === 'missing') return filter.missing ? undefined : this.selectIds(filter, ctx, undefined);
     if (this.negated(filter)) return undefined;
-    return this.#select(filter, ctx, this.valuesCondition(`t${ctx.depth}`, filter, ctx));
+    return this.selectIds(filter, ctx, this.valuesCondition(`t${ctx.depth}`, filter, ctx));
   }
 
   /**
@@ -100,7 +100,8 @@ export abstract class ParamTable<K extends RowKey> implements IndexTable {
     return false;
   }
 
-  #select(filter: Filter, ctx: SearchContext, cond: Expr | undefined): Select {
+  /** `SELECT t.id` of this table's rows of the filter's parameter that meet `cond` (all of them: undefined) */
+  protected selectIds(filter: Filter, ctx: SearchContext, cond: Expr | undefined): Select {
     const t = `t${ctx.depth}`;
     return {
       kind: 'select',
