@@ -1,0 +1,69 @@
+/**
+ * The FHIRPath facade (src/fhir/fhirpath.ts). Expected values come from the FHIRPath N1 specification and
+ * FHIR R4's fhirpath.html (variables), not from the engine's own output; the whole official suite runs in
+ * `npm run conformance:fhirpath`.
+ */
+import t from 'tap';
+import { compileFhirPath, evalFhirPath, fhirPathTypes, plainValues } from '../../../src/fhir/fhirpath.ts';
+
+const patient = {
+  resourceType: 'Patient',
+  id: 'pas-1',
+  name: [{ family: 'Nordmann', given: ['Kari', 'Eva'] }, { family: 'Ås' }],
+  gender: 'female',
+  birthDate: '1974-12-25',
+};
+
+t.test('navigation keeps document order (N1 §5: collections are ordered)', async (t) => {
+  t.same(plainValues(evalFhirPath('Patient.name.given', patient)), ['Kari', 'Eva']);
+  t.same(plainValues(evalFhirPath('name.family', patient)), ['Nordmann', 'Ås']);
+});
+
+t.test('descendants() walks every node (ele-1 depends on it)', async (t) => {
+  // name[0], its family and two givens, name[1] and its family: 6 nodes; plus gender, birthDate and id: 9
+  t.same(plainValues(evalFhirPath('descendants().count()', patient)), [9]);
+  t.same(plainValues(evalFhirPath("descendants().where($this = 'Eva').exists()", patient)), [true]);
+});
+
+t.test('date arithmetic by calendar units (N1 §6.6.1)', async (t) => {
+  t.same(plainValues(evalFhirPath('@1973-12-25 + 1 day', undefined)), ['1973-12-26']);
+  t.same(plainValues(evalFhirPath('birthDate + 1 year', patient)), ['1975-12-25']);
+});
+
+t.test('result types: FHIR element types and System literal types', async (t) => {
+  t.same(fhirPathTypes(evalFhirPath('birthDate', patient)), ['FHIR.date']);
+  t.same(fhirPathTypes(evalFhirPath('gender', patient)), ['FHIR.code']);
+  t.same(fhirPathTypes(evalFhirPath('1 + 1', undefined)), ['System.Integer']);
+});
+
+t.test('FHIR R4 variables (fhirpath.html#variables)', async (t) => {
+  t.same(plainValues(evalFhirPath('%`vs-administrative-gender`', patient)), ['http://hl7.org/fhir/ValueSet/administrative-gender']);
+  t.same(plainValues(evalFhirPath('%`ext-patient-birthTime`', patient)), ['http://hl7.org/fhir/StructureDefinition/patient-birthTime']);
+  t.same(plainValues(evalFhirPath('%sct', undefined)), ['http://snomed.info/sct']);
+  t.same(plainValues(evalFhirPath('%loinc', undefined)), ['http://loinc.org']);
+  t.same(plainValues(evalFhirPath('%ucum', undefined)), ['http://unitsofmeasure.org']);
+  t.throws(() => evalFhirPath('%nosuchvariable', patient), 'an unknown variable is an error, not an empty result');
+});
+
+t.test('%resource is the input resource unless the caller passes one', async (t) => {
+  t.same(plainValues(evalFhirPath('%resource.gender', patient)), ['female']);
+  t.same(plainValues(evalFhirPath('%rootResource.id', patient)), ['pas-1']);
+  const other = { resourceType: 'Patient', gender: 'male' };
+  t.same(plainValues(compileFhirPath('%resource.gender')(patient, { resource: other })), ['male']);
+});
+
+t.test('a base path types a partial input', async (t) => {
+  // A HumanName on its own: with the base the engine knows `given` is a FHIR string
+  const fn = compileFhirPath('given', 'Patient.name');
+  t.same(fhirPathTypes(fn(patient.name[0])), ['FHIR.string', 'FHIR.string']);
+});
+
+t.test('compiled once per expression and base', async (t) => {
+  t.equal(compileFhirPath('name.given.first()'), compileFhirPath('name.given.first()'));
+  t.not(compileFhirPath('given', 'Patient.name'), compileFhirPath('given'));
+});
+
+t.test('a syntax error is thrown at compile time', async (t) => {
+  t.throws(() => compileFhirPath('2 + 2 /'));
+  t.throws(() => compileFhirPath('2 + 2 /* not finished'));
+});
