@@ -67,3 +67,24 @@ t.test('a syntax error is thrown at compile time', async (t) => {
   t.throws(() => compileFhirPath('2 + 2 /'));
   t.throws(() => compileFhirPath('2 + 2 /* not finished'));
 });
+
+t.test('date arithmetic keeps the operand offset and precision (N1 §6.6.1; tests testPlusDate3, testPlusDate5)', async (t) => {
+  t.same(plainValues(evalFhirPath('@1973-12-25T00:00:00.000+10:00 + 7 days', undefined)), ['1974-01-01T00:00:00.000+10:00']);
+  t.same(plainValues(evalFhirPath('@1973-12-25T00:00:00.000+10:00 + 1 second', undefined)), ['1973-12-25T00:00:01.000+10:00']);
+  t.same(plainValues(evalFhirPath('@2024-03-01T23:30Z - 1 hour', undefined)), ['2024-03-01T22:30Z']);
+  // Norwegian summer time offset, across midnight
+  t.same(plainValues(evalFhirPath('@2024-06-30T23:00:00+02:00 + 2 hours', undefined)), ['2024-07-01T01:00:00+02:00']);
+});
+
+t.test('precision() (N1 §5.11; tests PrecisionYear, PrecisionTimeMinutes, PrecisionDateTimeMilliseconds)', async (t) => {
+  t.same(plainValues(evalFhirPath('@2014.precision()', undefined)), [4]);
+  t.same(plainValues(evalFhirPath('@T10:30.precision()', undefined)), [4]);
+  t.same(plainValues(evalFhirPath('@2014-01-05T10:30:00.000.precision()', undefined)), [17]);
+});
+
+t.test('conformsTo() on the base definitions (tests testConformsTo1-3)', async (t) => {
+  t.same(plainValues(evalFhirPath("conformsTo('http://hl7.org/fhir/StructureDefinition/Patient')", patient)), [true]);
+  t.same(plainValues(evalFhirPath("conformsTo('http://hl7.org/fhir/StructureDefinition/Person')", patient)), [false]);
+  t.same(plainValues(evalFhirPath("conformsTo('http://hl7.org/fhir/StructureDefinition/DomainResource')", patient)), [true]);
+  t.throws(() => evalFhirPath("conformsTo('http://trash')", patient));
+});
