@@ -25,6 +25,7 @@ import { join, resolve } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { evalFhirPathTyped, toTypedValue, type TypedValue } from '@medplum/core';
 import { compileFhirPath, fhirPathTypes, plainValues } from '../../src/fhir/fhirpath.ts';
+import { checkFhirPath } from '../../src/fhir/fhirpath-check.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const SUITE = resolve(ROOT, '..', 'shared', 'fhir-test-cases', 'fhirpath-r4');
@@ -41,6 +42,8 @@ interface Case {
   predicate: boolean;
   ordered: boolean;
   mode?: string;
+  /** checkOrderedFunctions="true": order-dependent functions on unordered input are errors */
+  checkOrdered: boolean;
   outputs: Expected[];
 }
 interface Item { type: string; value: string }
@@ -77,6 +80,7 @@ function loadSuite(): Case[] {
         predicate: t['@predicate'] === 'true',
         ordered: t['@ordered'] !== 'false',
         mode: (t['@mode'] ?? expr?.['@mode']) as string | undefined,
+        checkOrdered: t['@checkOrderedFunctions'] === 'true',
         outputs: arr(t.output).map((o) => ({ type: o['@type'] === undefined ? '' : String(o['@type']), value: text(o).trim() })),
       });
     }
@@ -120,9 +124,14 @@ type Engine = (c: Case) => Outcome;
 /** Engines throw Errors, strings and other values alike */
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
+/** The server's engine: the semantic check against the R4 model first (src/fhir/fhirpath-check.ts), then evaluation */
 const helsebro: Engine = (c) => {
   try {
-    const results = compileFhirPath(c.expression)(inputOf(c.input));
+    const input = inputOf(c.input);
+    const type = (input as { resourceType?: string } | undefined)?.resourceType;
+    const problems = type === undefined ? [] : checkFhirPath(c.expression, type, { orderedFunctions: c.checkOrdered });
+    if (problems.length > 0) return { ok: false, error: `semantic: ${problems[0]}` };
+    const results = compileFhirPath(c.expression)(input);
     const types = fhirPathTypes(results).map(typeName);
     const plain = plainValues(results);
     return { ok: true, items: plain.map((v, i) => ({ type: types[i] ?? typeof v, value: canonical(types[i] ?? '', v) })) };

@@ -88,3 +88,24 @@ t.test('conformsTo() on the base definitions (tests testConformsTo1-3)', async (
   t.same(plainValues(evalFhirPath("conformsTo('http://hl7.org/fhir/StructureDefinition/DomainResource')", patient)), [true]);
   t.throws(() => evalFhirPath("conformsTo('http://trash')", patient));
 });
+
+t.test('iif() takes one Boolean criterion on at most one input item (N1 §5.5.1; testIif6, testIif10, testCollectionBoolean1)', async (t) => {
+  t.same(plainValues(evalFhirPath("iif(gender = 'female', 'k', 'm')", patient)), ['k']);
+  t.same(plainValues(evalFhirPath("iif({}, 'yes', 'no')", patient)), ['no'], 'an empty criterion is false');
+  t.same(plainValues(evalFhirPath("iif(false, 'yes')", patient)), [], 'no otherwise-result: empty');
+  t.throws(() => evalFhirPath('iif(1 | 2 | 3, true, false)', patient));
+  t.throws(() => evalFhirPath("iif('non boolean criteria', 'a', 'b')", patient));
+  t.throws(() => evalFhirPath("('item1' | 'item2').iif(true, 'a', 'b')", patient));
+});
+
+t.test('quantity equivalence at the precision of the coarser operand (N1 §6.1.2; testQuantity4)', async (t) => {
+  t.same(plainValues(evalFhirPath("4 'g' ~ 4040 'mg'", undefined)), [true]);
+  t.same(plainValues(evalFhirPath("4040 'mg' ~ 4 'g'", undefined)), [true]);
+  t.same(plainValues(evalFhirPath("4 'g' ~ 4600 'mg'", undefined)), [false], '4.6 g is 5 g at the precision of 4 g');
+  t.same(plainValues(evalFhirPath("4 'g' ~ 4 'm'", undefined)), [false], 'different dimensions');
+});
+
+t.test('a dateTime with an offset and one without compare as empty (N1 §6.1.1; testEquality23)', async (t) => {
+  t.same(plainValues(evalFhirPath('@2012-04-15T15:00:00Z = @2012-04-15T10:00:00', undefined)), []);
+  t.same(plainValues(evalFhirPath('@2012-04-15T15:00:00Z = @2012-04-15T17:00:00+02:00', undefined)), [true]);
+});
