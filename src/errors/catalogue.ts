@@ -77,6 +77,10 @@ export const CATALOGUE = {
     status: 400, issueType: 'structure', v2: '102', apprec: null,
     message: (e) => `The body is not valid JSON: ${d(e.detail)}`,
   },
+  FHIR_INVALID_XML: {
+    status: 400, issueType: 'structure', v2: '102', apprec: null,
+    message: (e) => `The body is not valid FHIR XML: ${d(e.detail)}`,
+  },
   FHIR_UNSUPPORTED_MEDIA_TYPE: {
     status: 415, issueType: 'not-supported', v2: '200', apprec: null,
     message: (e) => `Content-Type '${d(e.detail)}' is not supported; use application/fhir+json`,

@@ -77,12 +77,12 @@ t.test('an oversized body is 413 FHIR_BODY_TOO_LARGE', async (t) => {
   t.equal(errorCode(res), 'FHIR_BODY_TOO_LARGE');
 });
 
-t.test('an unsupported Content-Type is 415; Accept of XML is 406; an unknown _format is 400', async (t) => {
+t.test('an unsupported Content-Type is 415; an Accept we cannot produce is 406; an unknown _format is 400', async (t) => {
   const app = await makeApp(t);
-  const ct = await call(app, { method: 'POST', url: '/fhir/Patient', body: '<Patient/>', headers: { 'content-type': 'application/fhir+xml' } });
+  const ct = await call(app, { method: 'POST', url: '/fhir/Patient', body: 'name: Kari', headers: { 'content-type': 'application/yaml' } });
   t.equal(ct.statusCode, 415);
   t.equal(errorCode(ct), 'FHIR_UNSUPPORTED_MEDIA_TYPE');
-  const acc = await call(app, { url: '/fhir/metadata', headers: { accept: 'application/fhir+xml' } });
+  const acc = await call(app, { url: '/fhir/metadata', headers: { accept: 'text/turtle' } });
   t.equal(acc.statusCode, 406);
   t.equal(errorCode(acc), 'FHIR_NOT_ACCEPTABLE');
   const fmt = await call(app, { url: '/fhir/metadata?_format=yaml' });
@@ -90,6 +90,24 @@ t.test('an unsupported Content-Type is 415; Accept of XML is 406; an unknown _fo
   t.equal(errorCode(fmt), 'FHIR_FORMAT_UNSUPPORTED');
   const plain = await call(app, { url: '/fhir/metadata', headers: { accept: 'application/json' } });
   t.match(plain.headers['content-type'], /^application\/json/, 'a client that asks for application/json gets it');
+});
+
+t.test('malformed or unsafe XML is 400 FHIR_INVALID_XML, answered in XML', async (t) => {
+  const app = await makeApp(t);
+  const xml = { 'content-type': 'application/fhir+xml', accept: 'application/fhir+xml' };
+  for (const body of [
+    '<Patient xmlns="http://hl7.org/fhir"><active value="true"/>',
+    '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Patient xmlns="http://hl7.org/fhir"><id value="&e;"/></Patient>',
+    '<Patient><active value="true"/></Patient>',
+    '<Patient xmlns="http://hl7.org/fhir"><activ value="true"/></Patient>',
+    '<Patient xmlns="http://hl7.org/fhir"><gender value="male"/><active value="true"/></Patient>',
+  ]) {
+    const res = await app.inject({ method: 'POST', url: '/fhir/Patient', payload: body, headers: xml });
+    t.equal(res.statusCode, 400, body);
+    t.match(res.headers['content-type'], /^application\/fhir\+xml/);
+    t.match(res.body, /<OperationOutcome xmlns="http:\/\/hl7.org\/fhir">/);
+    t.match(res.body, /FHIR_INVALID_XML/);
+  }
 });
 
 t.test('a create without a body is 400 FHIR_BODY_REQUIRED; a JSON array is not a resource', async (t) => {

@@ -55,7 +55,7 @@ export function buildCapabilityStatement(baseUrl: string, options: HelsebroOptio
     software: { name: 'Helsebro', version: SOFTWARE_VERSION },
     implementation: { description: 'Helsebro FHIR R4 server', url: baseUrl },
     fhirVersion: '4.0.1',
-    format: ['application/fhir+json', 'json'],
+    format: ['application/fhir+json', 'json', 'application/fhir+xml', 'xml'],
     patchFormat: ['application/json-patch+json', 'application/fhir+json'],
     rest: [
       {

@@ -6,6 +6,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FhirError } from '../../errors/fhir-error.ts';
 import { outcomeOf } from '../../fhir/outcome.ts';
+import { toXml } from '../../fhir/xml/to-xml.ts';
+import { isXml, negotiateQuietly } from '../negotiate.ts';
 
 const FASTIFY_CODES: Record<string, (e: FastifyError, app: FastifyInstance) => FhirError> = {
   FST_ERR_CTP_BODY_TOO_LARGE: (_e, app) => new FhirError('FHIR_BODY_TOO_LARGE', { limit: app.initialConfig.bodyLimit }),
@@ -33,10 +35,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 }
 
+/** The OperationOutcome in the format the client asked for (JSON when it asked for none we speak) */
 export function sendOutcome(reply: FastifyReply, req: FastifyRequest, fe: FhirError): void {
+  const type = negotiateQuietly(req.headers.accept, req.url);
+  const outcome = outcomeOf(fe.issues, String(req.id)) as unknown as Record<string, unknown>;
   reply
     .code(fe.status)
-    .header('content-type', 'application/fhir+json; charset=utf-8')
+    .header('content-type', type)
     .header('x-request-id', String(req.id))
-    .send(JSON.stringify(outcomeOf(fe.issues, String(req.id))));
+    .send(isXml(type) ? toXml(outcome) : JSON.stringify(outcome));
 }

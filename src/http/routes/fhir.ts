@@ -1,12 +1,14 @@
 /**
  * The FHIR endpoint: every method under /fhir becomes a FhirRequest for the router, and the FhirResponse is
  * written back with its status, headers and body (the stored JSON text as it is, unless _pretty asks for
- * indentation). https://hl7.org/fhir/R4/http.html
+ * indentation, or converted to FHIR XML when the client asked for XML: ../../fhir/xml).
+ * https://hl7.org/fhir/R4/http.html
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FhirRouter } from '../../fhir/router.ts';
 import type { FhirRequest, FhirResponse, HttpMethod, RequestContext } from '../../fhir/types.ts';
-import { negotiate } from '../negotiate.ts';
+import { toXml } from '../../fhir/xml/to-xml.ts';
+import { isXml, negotiate } from '../negotiate.ts';
 
 export const FHIR_PREFIX = '/fhir';
 const METHODS: HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -106,7 +108,8 @@ function send(reply: FastifyReply, res: FhirResponse, contentType: string, prett
   let body = res.raw ?? (res.resource ? JSON.stringify(res.resource) : undefined);
   // No body (204, 304, return=minimal): send explicitly; an async handler must not resolve to undefined.
   if (body === undefined) return reply.send();
-  if (pretty) body = JSON.stringify(JSON.parse(body), null, 2);
+  if (isXml(contentType)) body = toXml(JSON.parse(body) as Record<string, unknown>, { pretty });
+  else if (pretty) body = JSON.stringify(JSON.parse(body), null, 2);
   reply.header('content-type', contentType);
   return body;
 }
