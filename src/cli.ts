@@ -1,16 +1,21 @@
 /**
- * `helsebro serve` (default). Further commands (convert, validate) arrive with their issues.
+ * `helsebro serve` (default) and `helsebro validate FILE... [--profile URL]` (src/fhir/validation/cli.ts).
+ * Further commands (convert) arrive with their issues.
  */
+import { runValidate } from './fhir/validation/cli.ts';
 import { serve } from './server.ts';
 
 export async function main(args: string[]): Promise<void> {
-  const [command = 'serve'] = args;
+  const [command = 'serve', ...rest] = args;
   switch (command) {
     case 'serve':
       await serve();
       return;
+    case 'validate':
+      process.exitCode = runValidate(rest);
+      return;
     default:
-      console.error(`unknown command '${command}'. Usage: helsebro serve`);
+      console.error(`unknown command '${command}'. Usage: helsebro serve | helsebro validate FILE... [--profile URL]`);
       process.exit(2);
   }
 }

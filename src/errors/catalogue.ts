@@ -202,6 +202,19 @@ export const CATALOGUE = {
     status: 200, issueType: 'too-costly', v2: '207', apprec: null, warningOnly: true,
     message: (e) => `_include/_revinclude stopped after ${d(e.detail)} included resources; narrow the search or page through it`,
   },
+  // $validate (src/fhir/operations/validate.ts): issues inside its 200 OperationOutcome
+  FHIR_PROFILE_UNKNOWN: {
+    status: 200, issueType: 'not-found', v2: '207', apprec: null, warningOnly: true,
+    message: (e) => `Profile ${d(e.detail)} is not known to this server; the resource was checked against the base R4 definitions only`,
+  },
+  FHIR_PROFILE_NOT_CHECKED: {
+    status: 200, issueType: 'not-supported', v2: '207', apprec: null, warningOnly: true,
+    message: (e) => `Profile ${d(e.detail)} is known, but validation against profiles is not available yet; the resource was checked against the base R4 definitions only`,
+  },
+  FHIR_VALIDATION_OK: {
+    status: 200, issueType: 'informational', v2: '207', apprec: null, warningOnly: true,
+    message: (e) => `No issues found (mode ${d(e.detail)})`,
+  },
 } satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

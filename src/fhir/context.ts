@@ -5,6 +5,7 @@
 import type { HelsebroOptions } from '../config/options.ts';
 import type { Repository } from '../store/repository.ts';
 import type { FhirRequest, FhirResponse } from './types.ts';
+import type { ErrorIssue } from '../errors/fhir-error.ts';
 import type { ReferenceSite } from './validation/index.ts';
 
 export type { ReferenceSite };
@@ -12,6 +13,8 @@ export type { ReferenceSite };
 /** The structure check every write goes through (src/fhir/validation). */
 export interface WriteValidator {
   assertValid(resource: unknown): ReferenceSite[];
+  /** The same check without throwing: every issue, warnings included ($validate) */
+  validate(resource: unknown): { issues: ErrorIssue[]; references: ReferenceSite[] };
 }
 
 export interface RouterDeps {

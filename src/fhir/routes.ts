@@ -13,7 +13,7 @@ import { history } from './interactions/history.ts';
 import { conditionalPatch, patch } from './interactions/patch.ts';
 import { read } from './interactions/read.ts';
 import { searchSystem } from './interactions/search-system.ts';
-import { systemOperation } from './operations/index.ts';
+import { resourceOperation, systemOperation } from './operations/index.ts';
 import { searchType } from './interactions/search-type.ts';
 import { conditionalUpdate, update } from './interactions/update.ts';
 import { vread } from './interactions/vread.ts';
@@ -31,6 +31,8 @@ export type Shape =
   | 'version' // [T, id, '_history', vid]
   | 'compartment' // [T, id, T2]
   | 'system-operation' // ['$name']
+  | 'type-operation' // ['Patient', '$validate']
+  | 'instance-operation' // ['Patient', '123', '$validate']
   | 'system-search'; // ['_search']
 
 export type TypeInteraction = 'read' | 'vread' | 'update' | 'patch' | 'delete' | 'history-instance' | 'history-type' | 'create' | 'search-type';
@@ -68,6 +70,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', shape: 'system', handler: searchSystem, interaction: { level: 'system', code: 'search-system' } },
   { method: 'POST', shape: 'system-search', handler: searchSystem },
   { method: 'POST', shape: 'system-operation', handler: systemOperation },
+  { method: 'POST', shape: 'type-operation', handler: resourceOperation },
+  { method: 'POST', shape: 'instance-operation', handler: resourceOperation },
 ];
 
 const index = new Map<string, Handler>();

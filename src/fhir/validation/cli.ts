@@ -1,0 +1,93 @@
+/**
+ * `helsebro validate FILE... [--profile URL]`: validates FHIR resources in JSON or XML files with the
+ * server's validator (the same check as every write and $validate) and prints the issues the way the HL7 Java
+ * validator's command line does:
+ *
+ *   -- patient.json ----------------------------------------------
+ *   *FAILURE*: 1 errors, 0 warnings, 0 notes
+ *     Error @ Patient.birthDate: ...
+ *
+ * (Success: ... when there are no errors). Exit status: 0 when no file has an error, 1 when one has, 2 for a
+ * wrong command line or a file that cannot be read. A file's format is taken from its extension (.xml) or
+ * its first character ('<'). Profiles: --profile and meta.profile are reported as not checked (a warning)
+ * until profile validation exists; the command never claims a check it did not make.
+ */
+import { readFileSync } from 'node:fs';
+import { FhirError, issueOf, type ErrorIssue } from '../../errors/fhir-error.ts';
+import { fromXml } from '../xml/from-xml.ts';
+import { ResourceValidator } from './index.ts';
+
+export interface FileReport {
+  file: string;
+  issues: ErrorIssue[];
+}
+
+const LABEL: Record<ErrorIssue['severity'], string> = { fatal: 'Fatal', error: 'Error', warning: 'Warning', information: 'Information' };
+
+/** The report of one file in the Java validator's layout */
+export function formatReport(r: FileReport): string {
+  const n = (s: ErrorIssue['severity'][]) => r.issues.filter((i) => s.includes(i.severity)).length;
+  const errors = n(['fatal', 'error']);
+  const lines = [
+    `-- ${r.file} ${'-'.repeat(Math.max(3, 60 - r.file.length))}`,
+    `${errors > 0 ? '*FAILURE*' : 'Success'}: ${errors} errors, ${n(['warning'])} warnings, ${n(['information'])} notes`,
+  ];
+  for (const i of r.issues) lines.push(`  ${LABEL[i.severity]}${i.expression?.length ? ` @ ${i.expression[0]}` : ''}: ${i.message}`);
+  if (r.issues.length === 0) lines.push('  Information: All OK');
+  return lines.join('\n');
+}
+
+export function validateFile(file: string, validator: ResourceValidator, profiles: readonly string[]): FileReport {
+  const text = readFileSync(file, 'utf8');
+  let resource: Record<string, unknown>;
+  try {
+    resource = file.toLowerCase().endsWith('.xml') || text.trimStart().startsWith('<') ? fromXml(text) : (JSON.parse(text) as Record<string, unknown>);
+  } catch (e) {
+    if (e instanceof FhirError) return { file, issues: e.issues };
+    return { file, issues: [issueOf('FHIR_INVALID_JSON', { detail: (e as Error).message }, 'fatal')] };
+  }
+  const issues = [...validator.validate(resource).issues];
+  const claimed = (resource.meta as { profile?: unknown } | undefined)?.profile;
+  const urls = [...new Set([...(Array.isArray(claimed) ? claimed.map(String) : []), ...profiles])];
+  for (const url of urls) issues.push(issueOf('FHIR_PROFILE_UNKNOWN', { detail: url, expression: String(resource.resourceType) }, 'warning'));
+  return { file, issues };
+}
+
+/** The command: returns the exit status */
+export function runValidate(args: string[], out: (s: string) => void = (s) => console.log(s), err: (s: string) => void = (s) => console.error(s)): number {
+  const files: string[] = [];
+  const profiles: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--profile') {
+      const url = args[++i];
+      if (!url) {
+        err('validate: --profile needs a URL');
+        return 2;
+      }
+      profiles.push(url);
+    } else if (args[i].startsWith('--')) {
+      err(`validate: unknown option ${args[i]}. Usage: helsebro validate FILE... [--profile URL]`);
+      return 2;
+    } else {
+      files.push(args[i]);
+    }
+  }
+  if (files.length === 0) {
+    err('Usage: helsebro validate FILE... [--profile URL]');
+    return 2;
+  }
+  const validator = new ResourceValidator({ level: 'full' });
+  let failed = false;
+  for (const file of files) {
+    let report: FileReport;
+    try {
+      report = validateFile(file, validator, profiles);
+    } catch (e) {
+      err(`validate: cannot read ${file}: ${(e as Error).message}`);
+      return 2;
+    }
+    out(formatReport(report));
+    failed ||= report.issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
+  }
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,57 @@
+/**
+ * `helsebro validate` (src/fhir/validation/cli.ts): the Java validator's report layout, exit status 0/1/2,
+ * JSON and XML files.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { runValidate } from '../../../../src/fhir/validation/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'helsebro-cli-'));
+t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, text: string): string => {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+};
+const run = (args: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const status = runValidate(args, (s) => out.push(s), (s) => err.push(s));
+  return { status, out: out.join('\n'), err: err.join('\n') };
+};
+
+const good = file('good.json', JSON.stringify({ resourceType: 'Patient', name: [{ family: 'Ødegård' }], gender: 'female' }));
+const goodXml = file('good.xml', '<Patient xmlns="http://hl7.org/fhir"><name><family value="Ødegård"/></name><gender value="female"/></Patient>');
+const bad = file('bad.json', JSON.stringify({ resourceType: 'Patient', birthDate: '1969-02-30' }));
+const badXml = file('bad.xml', '<Patient xmlns="http://hl7.org/fhir"><gender value="female"/><active value="true"/></Patient>');
+
+t.test('valid files: Success, All OK, exit 0', async (t) => {
+  const r = run([good, goodXml]);
+  t.equal(r.status, 0);
+  t.match(r.out, /-- .*good\.json -+\nSuccess: 0 errors, 0 warnings, 0 notes\n {2}Information: All OK/);
+  t.match(r.out, /-- .*good\.xml -+\nSuccess: 0 errors/);
+});
+
+t.test('an error in any file: *FAILURE* with the element, exit 1', async (t) => {
+  const r = run([good, bad, badXml]);
+  t.equal(r.status, 1);
+  t.match(r.out, /\*FAILURE\*: 1 errors, 0 warnings, 0 notes\n {2}Error @ Patient\.birthDate: /);
+  t.match(r.out, /bad\.xml -+\n\*FAILURE\*: 1 errors.*\n {2}Error @ Patient\.active: .*out of order/);
+});
+
+t.test('--profile: reported as not checked (a warning), never as passed', async (t) => {
+  const r = run([good, '--profile', 'http://helsebro.test/StructureDefinition/dms-patient']);
+  t.equal(r.status, 0);
+  t.match(r.out, /Success: 0 errors, 1 warnings, 0 notes\n {2}Warning @ Patient: Profile http:\/\/helsebro\.test\/StructureDefinition\/dms-patient is not known/);
+});
+
+t.test('a wrong command line or an unreadable file: exit 2', async (t) => {
+  t.equal(run([]).status, 2);
+  t.equal(run(['--profile']).status, 2);
+  t.equal(run([good, '--strict']).status, 2);
+  const missing = run([join(dir, 'nothing.json')]);
+  t.equal(missing.status, 2);
+  t.match(missing.err, /cannot read/);
+});
