@@ -7,6 +7,7 @@ import { withDefaults, type HelsebroOptions } from './config/options.ts';
 import { FhirRouter } from './fhir/router.ts';
 import { loadCustomParameters, pendingParameters, reindexPending } from './fhir/custom-params.ts';
 import { ResourceValidator } from './fhir/validation/index.ts';
+import { ConformanceRegistry } from './fhir/validation/registry.ts';
 import { registerContentTypes } from './http/plugins/content-types.ts';
 import { registerErrorHandling } from './http/plugins/errors.ts';
 import { enabled, lazyChildLogger } from './http/lazy-logger.ts';
@@ -60,6 +61,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   const router = new FhirRouter(repo, {
     validator: new ResourceValidator({ level: options.validation }),
     options,
+    conformance: new ConformanceRegistry(repo),
   });
   // SearchParameter resources stored earlier: pending until their types are reindexed (in the background)
   await loadCustomParameters(repo);

@@ -2,7 +2,8 @@
  * The server entry point: options from the environment -> buildApp -> listen. The only place that listens.
  * Environment: HELSEBRO_PORT (8080), HELSEBRO_HOST (0.0.0.0), HELSEBRO_STORE (sqlite|memory),
  * HELSEBRO_DB (data/helsebro.db), HELSEBRO_SYNCHRONOUS (FULL|NORMAL), HELSEBRO_VALIDATION (schema|full),
- * HELSEBRO_REFERENTIAL_INTEGRITY (enforce|lenient), HELSEBRO_BASE_URL, HELSEBRO_LOG_LEVEL (info),
+ * HELSEBRO_REFERENTIAL_INTEGRITY (enforce|lenient), HELSEBRO_ENFORCE_PROFILES (on: writes must meet the profiles
+ * they claim), HELSEBRO_BASE_URL, HELSEBRO_LOG_LEVEL (info),
  * HELSEBRO_COUNT_CACHE (on|off: search totals kept until the next commit, src/store/sql/count-cache.ts).
  */
 import { mkdirSync } from 'node:fs';
@@ -24,6 +25,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<He
   if (env.HELSEBRO_VALIDATION === 'schema' || env.HELSEBRO_VALIDATION === 'full') out.validation = env.HELSEBRO_VALIDATION;
   if (env.HELSEBRO_REFERENTIAL_INTEGRITY === 'enforce' || env.HELSEBRO_REFERENTIAL_INTEGRITY === 'lenient') out.referentialIntegrity = env.HELSEBRO_REFERENTIAL_INTEGRITY;
   if (env.HELSEBRO_BASE_URL) out.baseUrl = env.HELSEBRO_BASE_URL.replace(/\/$/, '');
+  if (env.HELSEBRO_ENFORCE_PROFILES === 'on') out.enforceProfiles = true;
   if (env.HELSEBRO_LOG_LEVEL) out.logLevel = env.HELSEBRO_LOG_LEVEL;
   if (env.HELSEBRO_BODY_LIMIT) out.bodyLimit = Number(env.HELSEBRO_BODY_LIMIT);
   return out;

@@ -9,17 +9,23 @@
  * recorded in the manifest (`expected.base` / `expected.profile`, counted from the Java outcome).
  *
  * Printed per module and in all: agreement (same verdict as Java), false accepts (Java found an error, we did
- * not), false rejects (we found an error, Java did not), and steps not run yet (profile steps, and base steps
- * whose resource claims a profile, until profile validation exists). XML instances are read the way the
- * server reads an XML body (src/fhir/xml) and validated in their JSON form. The target of the validation
+ * not), false rejects (we found an error, Java did not), and steps not run (a profile source the validator
+ * cannot use). XML instances are read the way the server reads an XML body (src/fhir/xml) and validated in
+ * their JSON form. Profiles (meta.profile in the base step, profile.source in the profile step) are looked up
+ * in the case's supporting files over the R4 core definitions (src/fhir/validation/definitions.ts) and
+ * checked by src/fhir/validation/profile.ts on their snapshot (generated from the differential when missing). The target of the validation
  * issue is agreement on at least 95% of all steps (base and profile together), so steps not run count against it.
  * Every step that does not agree, with Java's errors beside ours, goes to
  * conformance-results/validator-failures.md.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Resource } from '@medplum/fhirtypes';
 import { join, resolve } from 'node:path';
 import { ResourceValidator } from '../../src/fhir/validation/index.ts';
 import { fromXml } from '../../src/fhir/xml/from-xml.ts';
+import { definitionsWith } from '../../src/fhir/validation/definitions.ts';
+import { validateProfile, type Definitions } from '../../src/fhir/validation/profile.ts';
+import { SnapshotError } from '../../src/fhir/validation/snapshot.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const DIR = resolve(ROOT, '..', 'shared', 'fhir-test-cases', 'validator');
@@ -31,7 +37,9 @@ interface Case {
   file: string;
   module?: string;
   format: 'json' | 'xml';
-  profile?: { source: string };
+  supporting?: string[];
+  profiles?: string[];
+  profile?: { source: string; supporting?: string[] };
   expected: { base: Expected; profile?: Expected };
 }
 
@@ -40,36 +48,82 @@ interface Step { c: Case; step: 'base' | 'profile'; java: Expected; ours: Verdic
 
 const validator = new ResourceValidator({ level: 'full' });
 
-function base(c: Case): Verdict {
-  let resource: unknown;
-  const text = readFileSync(join(DIR, c.file), 'utf8');
+function load(file: string): Record<string, unknown> {
+  const text = readFileSync(join(DIR, file), 'utf8');
+  // XML is read the way the server reads an XML body (src/fhir/xml): into the JSON form
+  return file.endsWith('.xml') ? fromXml(text) : (JSON.parse(text) as Record<string, unknown>);
+}
+
+/** The case's supporting files (profiles, extensions, value sets) over the core definitions */
+function definitionsFor(c: Case): Definitions {
+  const extra: Resource[] = [];
+  for (const f of [...(c.supporting ?? []), ...(c.profiles ?? []), ...(c.profile?.supporting ?? []), ...(c.profile ? [c.profile.source] : [])]) {
+    if (!existsSync(join(DIR, f))) continue;
+    try {
+      const r = load(f) as unknown as Resource;
+      if (r.resourceType === 'Bundle') for (const e of (r as { entry?: { resource?: Resource }[] }).entry ?? []) { if (e.resource) extra.push(e.resource); }
+      else extra.push(r);
+    } catch {
+      // a supporting file we cannot read leaves its profile unknown: the validation then says so
+    }
+  }
+  return definitionsWith(extra);
+}
+
+const errorsOf = (issues: { severity: string; expression?: string[] | string; message: string }[]): string[] =>
+  issues.filter((i) => i.severity === 'error' || i.severity === 'fatal').map((i) => `${Array.isArray(i.expression) ? (i.expression[0] ?? '') : (i.expression ?? '')}: ${i.message}`);
+
+/** Against one profile url: its errors, or undefined when the profile is not known */
+function againstProfile(resource: Record<string, unknown>, url: string, defs: Definitions): string[] | undefined {
+  const sd = defs.structureDefinition(url);
+  if (!sd) return undefined;
   try {
-    // XML is read the way the server reads an XML body (src/fhir/xml): into the JSON form, then validated
-    resource = c.format === 'xml' ? fromXml(text) : JSON.parse(text);
+    return errorsOf(validateProfile(resource, sd, defs));
+  } catch (e) {
+    // a profile the snapshot generator cannot expand (re-slicing, ...) is a warning: no verdict from it
+    if (e instanceof SnapshotError) return [];
+    throw e;
+  }
+}
+
+function base(c: Case): Verdict {
+  let resource: Record<string, unknown>;
+  try {
+    resource = load(c.file);
   } catch (e) {
     // a body the parser refuses is an error for the server as well (json.html, xml.html)
     return { run: true, valid: false, errors: [`not ${c.format === 'xml' ? 'FHIR XML' : 'JSON'}: ${(e as Error).message}`] };
   }
-  const claims = (resource as { meta?: { profile?: unknown } })?.meta?.profile;
-  const errors = validator.validate(resource).issues
-    .filter((i) => i.severity === 'error' || i.severity === 'fatal')
-    .map((i) => `${i.expression?.[0] ?? ''}: ${i.message}`);
-  if (errors.length === 0 && Array.isArray(claims) && claims.length > 0) {
-    // meta.profile is part of the base step; without profile validation a "valid" here is not a verdict
-    return { run: false, why: `claims ${claims.length} profile(s): profile validation is not implemented yet` };
-  }
+  const errors = errorsOf(validator.validate(resource).issues);
+  // meta.profile is part of the base step: each profile the case makes known is checked, an unknown one is a warning
+  const defs = definitionsFor(c);
+  const claims = (resource.meta as { profile?: unknown } | undefined)?.profile;
+  for (const url of Array.isArray(claims) ? claims.map(String) : []) errors.push(...(againstProfile(resource, url, defs) ?? []));
   return { run: true, valid: errors.length === 0, errors };
 }
 
-function profileStep(c: Case): Verdict {
-  return { run: false, why: `validation against ${c.profile!.source}: profile validation is not implemented yet` };
+function profileStep(c: Case, baseVerdict: Verdict): Verdict {
+  if (!baseVerdict.run) return baseVerdict;
+  const resource = load(c.file);
+  const defs = definitionsFor(c);
+  let source: { url?: string };
+  try {
+    source = load(c.profile!.source) as { url?: string };
+  } catch (e) {
+    return { run: false, why: `${c.profile!.source} cannot be read: ${(e as Error).message}` };
+  }
+  const own = source.url ? againstProfile(resource, source.url, defs) : undefined;
+  if (own === undefined) return { run: false, why: `${c.profile!.source}: not a StructureDefinition the validator can use` };
+  const errors = [...baseVerdict.errors, ...own];
+  return { run: true, valid: errors.length === 0, errors };
 }
 
 const cases = (JSON.parse(readFileSync(join(DIR, 'manifest-r4.json'), 'utf8')) as { 'test-cases': Case[] })['test-cases'];
 const steps: Step[] = [];
 for (const c of cases) {
-  steps.push({ c, step: 'base', java: c.expected.base, ours: base(c) });
-  if (c.profile && c.expected.profile) steps.push({ c, step: 'profile', java: c.expected.profile, ours: profileStep(c) });
+  const b = base(c);
+  steps.push({ c, step: 'base', java: c.expected.base, ours: b });
+  if (c.profile && c.expected.profile) steps.push({ c, step: 'profile', java: c.expected.profile, ours: profileStep(c, b) });
 }
 
 const javaValid = (s: Step): boolean => s.java.errorCount === 0;

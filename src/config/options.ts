@@ -17,6 +17,9 @@ export interface HelsebroOptions {
   referentialIntegrity: 'enforce' | 'lenient';
   /** 'schema': the ajv pass only; 'full': ajv then the deeper @medplum/core validator */
   validation: 'schema' | 'full';
+  /** Writes are checked against the profiles in meta.profile that the server knows (422 when one is broken);
+   *  off by default, stated in the CapabilityStatement when on */
+  enforceProfiles: boolean;
   /** pino log level */
   logLevel: string;
   /** Default and maximum page sizes for search and history */
@@ -29,6 +32,7 @@ export const DEFAULT_OPTIONS: HelsebroOptions = {
   bodyLimit: 16 * 1024 * 1024,
   referentialIntegrity: 'enforce',
   validation: 'full',
+  enforceProfiles: false,
   logLevel: 'info',
   defaultCount: 20,
   maxCount: 1000,

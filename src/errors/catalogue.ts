@@ -207,9 +207,14 @@ export const CATALOGUE = {
     status: 200, issueType: 'not-found', v2: '207', apprec: null, warningOnly: true,
     message: (e) => `Profile ${d(e.detail)} is not known to this server; the resource was checked against the base R4 definitions only`,
   },
+  // retired the same day: profiles are checked now (FHIR_PROFILE_VIOLATION)
   FHIR_PROFILE_NOT_CHECKED: {
-    status: 200, issueType: 'not-supported', v2: '207', apprec: null, warningOnly: true,
+    status: 200, issueType: 'not-supported', v2: '207', apprec: null, warningOnly: true, retired: true,
     message: (e) => `Profile ${d(e.detail)} is known, but validation against profiles is not available yet; the resource was checked against the base R4 definitions only`,
+  },
+  FHIR_PROFILE_VIOLATION: {
+    status: 422, issueType: 'invariant', v2: '207', apprec: null,
+    message: (e) => `Profile ${d(e.type)}: ${d(e.detail)}`,
   },
   FHIR_VALIDATION_OK: {
     status: 200, issueType: 'informational', v2: '207', apprec: null, warningOnly: true,

@@ -7,6 +7,7 @@ import type { Repository } from '../store/repository.ts';
 import type { FhirRequest, FhirResponse } from './types.ts';
 import type { ErrorIssue } from '../errors/fhir-error.ts';
 import type { ReferenceSite } from './validation/index.ts';
+import type { ConformanceRegistry } from './validation/registry.ts';
 
 export type { ReferenceSite };
 
@@ -20,6 +21,8 @@ export interface WriteValidator {
 export interface RouterDeps {
   validator: WriteValidator;
   options: HelsebroOptions;
+  /** The profiles, value sets and code systems the server holds, for profile validation */
+  conformance: ConformanceRegistry;
 }
 
 export interface RouteParams {

@@ -10,6 +10,7 @@ import type { RouteParams, RouterDeps } from './context.ts';
 import { R4_RESOURCE_TYPE_SET } from './r4-resource-types.ts';
 import { findHandler, methodsFor, type Shape } from './routes.ts';
 import { RESOURCE_OPERATIONS, SYSTEM_OPERATIONS } from './operations/index.ts';
+import { CONFORMANCE_TYPES } from './validation/registry.ts';
 import type { FhirRequest, FhirResponse } from './types.ts';
 import { loadCustomParameters } from './custom-params.ts';
 
@@ -35,9 +36,13 @@ export class FhirRouter {
         throw new FhirError('FHIR_METHOD_NOT_ALLOWED', { detail: `${req.method} on /${req.path.join('/')} (allowed: ${allowed.join(', ')})` });
       }
       const done = handler({ repo, deps: this.deps, handle: this.handle }, req, params);
+      // A write that may touch a profile, value set or code system: the profile validator reloads them
+      if (req.method !== 'GET' && req.method !== 'HEAD' && repo === this.repo && ((params.type !== undefined && CONFORMANCE_TYPES.has(params.type)) || (shape === 'system' && bundleTouches(req.body, CONFORMANCE_TYPES)))) {
+        void done.then(() => this.deps.conformance.invalidate(), () => this.deps.conformance.invalidate());
+      }
       // Outside a transaction (repo === this.repo: committed), a write that may have touched a
       // SearchParameter rebuilds the custom search parameters (./custom-params.ts)
-      if (req.method !== 'GET' && req.method !== 'HEAD' && repo === this.repo && (params.type === 'SearchParameter' || (shape === 'system' && bundleTouchesSearchParameters(req.body)))) {
+      if (req.method !== 'GET' && req.method !== 'HEAD' && repo === this.repo && (params.type === 'SearchParameter' || (shape === 'system' && bundleTouches(req.body, SEARCH_PARAMETER)))) {
         return done.then(async (res) => {
           await loadCustomParameters(this.repo);
           return res;
@@ -50,12 +55,14 @@ export class FhirRouter {
   };
 }
 
-/** Whether a batch or transaction Bundle has an entry that may write a SearchParameter */
-function bundleTouchesSearchParameters(body: unknown): boolean {
+const SEARCH_PARAMETER: ReadonlySet<string> = new Set(['SearchParameter']);
+
+/** Whether a batch or transaction Bundle has an entry that may write a resource of one of `types` */
+function bundleTouches(body: unknown, types: ReadonlySet<string>): boolean {
   const entries = (body as { entry?: unknown } | undefined)?.entry;
   if (!Array.isArray(entries)) return true; // not a Bundle we understand: reload to be safe
   return entries.some((e: { resource?: { resourceType?: unknown }; request?: { url?: unknown } } | null) =>
-    e?.resource?.resourceType === 'SearchParameter' || (typeof e?.request?.url === 'string' && e.request.url.replace(/^\//, '').startsWith('SearchParameter')));
+    types.has(String(e?.resource?.resourceType)) || (typeof e?.request?.url === 'string' && types.has(e.request.url.replace(/^\//, '').split(/[/?]/)[0])));
 }
 
 export function matchPath(path: string[]): { shape: Shape; params: RouteParams } {

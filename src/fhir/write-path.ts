@@ -4,11 +4,15 @@
  * 2. the structure check (ajv pass, then the deeper validator; src/fhir/validation);
  * 3. referential integrity for literal references to this server (a setting: 'enforce' for REST clients,
  *    'lenient' for feeds that arrive out of order). https://hl7.org/fhir/R4/references.html#literal
+ * 4. with profile enforcement on (a setting, off by default), the profiles in meta.profile that the server
+ *    knows (./validation/profile.ts); one it does not know is not a reason to refuse the write.
  * Transactions call this per entry with the identities the transaction itself writes as pending targets.
  */
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError, issueOf, type ErrorIssue } from '../errors/fhir-error.ts';
 import type { Repository } from '../store/repository.ts';
+import { validateProfile, type ProfileIssue } from './validation/profile.ts';
+import { SnapshotError } from './validation/snapshot.ts';
 import type { Env, ReferenceSite } from './context.ts';
 import type { FhirRequest } from './types.ts';
 
@@ -76,4 +80,35 @@ async function checkTargets(repo: Repository, refs: ReferenceSite[], baseUrl: st
     if (!ok) issues.push(issueOf('FHIR_REFERENCE_NOT_FOUND', { reference: ref, expression: site.expression }));
   }
   if (issues.length > 0) throw FhirError.fromIssues(issues);
+}
+
+/** The errors and warnings of `resource` against each profile url (unknown ones: FHIR_PROFILE_UNKNOWN warnings) */
+export async function profileIssues(env: Env, resource: Resource, urls: readonly string[]): Promise<ErrorIssue[]> {
+  if (urls.length === 0) return [];
+  const defs = await env.deps.conformance.definitions();
+  const issues: ErrorIssue[] = [];
+  for (const url of urls) {
+    const sd = defs.structureDefinition(url);
+    if (!sd) {
+      issues.push(issueOf('FHIR_PROFILE_UNKNOWN', { detail: url, expression: resource.resourceType }, 'warning'));
+      continue;
+    }
+    let found: ProfileIssue[];
+    try {
+      found = validateProfile(resource as unknown as Record<string, unknown>, sd, defs);
+    } catch (e) {
+      if (!(e instanceof SnapshotError)) throw e;
+      issues.push(issueOf('FHIR_PROFILE_VIOLATION', { type: url, detail: `the profile cannot be used: ${e.message}`, expression: resource.resourceType }, 'warning'));
+      continue;
+    }
+    for (const f of found) issues.push(issueOf('FHIR_PROFILE_VIOLATION', { type: url, detail: f.message, expression: f.expression }, f.severity));
+  }
+  return issues;
+}
+
+/** Profile enforcement on write (off unless the server option is on): 422 with every error */
+export async function checkProfiles(env: Env, resource: Resource): Promise<void> {
+  if (!env.deps.options.enforceProfiles) return;
+  const errors = (await profileIssues(env, resource, resource.meta?.profile ?? [])).filter((i) => i.severity === 'error');
+  if (errors.length > 0) throw FhirError.fromIssues(errors);
 }

@@ -58,15 +58,60 @@ t.test('instance level: update checks the id; delete takes no resource and needs
   t.equal(withResource.statusCode, 400, 'delete takes no resource');
 });
 
-t.test('profiles: unknown ones and known ones are warnings that say what was not checked', async (t) => {
+const dmsPatient = {
+  resourceType: 'StructureDefinition', url: 'http://helsebro.test/StructureDefinition/dms-patient', name: 'DmsPatient', status: 'draft',
+  kind: 'resource', abstract: false, type: 'Patient', baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Patient', derivation: 'constraint',
+  differential: { element: [
+    { id: 'Patient.identifier', path: 'Patient.identifier', slicing: { discriminator: [{ type: 'value', path: 'system' }], rules: 'open' }, min: 1 },
+    { id: 'Patient.identifier:FNR', path: 'Patient.identifier', sliceName: 'FNR', min: 1, max: '1' },
+    { id: 'Patient.identifier:FNR.system', path: 'Patient.identifier.system', min: 1, fixedUri: 'urn:oid:2.16.578.1.12.4.1.4.1' },
+    { id: 'Patient.birthDate', path: 'Patient.birthDate', min: 1 },
+  ] },
+};
+
+t.test('profiles the server holds are checked (snapshot from the differential); unknown ones are warnings', async (t) => {
   const app = await makeApp(t);
-  const sd = { resourceType: 'StructureDefinition', url: 'http://helsebro.test/StructureDefinition/dms-patient', name: 'DmsPatient', status: 'draft', kind: 'resource', abstract: false, type: 'Patient', baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Patient', derivation: 'constraint', differential: { element: [{ id: 'Patient.name', path: 'Patient.name', min: 1 }] } };
-  t.equal((await call(app, { method: 'POST', url: '/fhir/StructureDefinition', body: sd })).statusCode, 201);
-  const claims = patient({ meta: { profile: ['http://helsebro.test/StructureDefinition/dms-patient', 'http://example.org/ukjent'] } });
-  const res = await call(app, { method: 'POST', url: '/fhir/Patient/$validate', body: claims });
+  t.equal((await call(app, { method: 'POST', url: '/fhir/StructureDefinition', body: dmsPatient })).statusCode, 201);
+  const claims = (extra: Record<string, unknown>) => patient({ meta: { profile: [dmsPatient.url, 'http://example.org/ukjent'] }, ...extra });
+  const ok = await call(app, { method: 'POST', url: '/fhir/Patient/$validate', body: claims({}) });
+  t.equal(ok.statusCode, 200);
+  t.same(codes(ok), ['FHIR_PROFILE_UNKNOWN']);
+  t.same(severities(ok), ['warning']);
+  // a D-nummer instead of a fødselsnummer (synthetic: day + 40), and no birthDate
+  const bad = await call(app, { method: 'POST', url: '/fhir/Patient/$validate', body: claims({ identifier: [{ system: 'urn:oid:2.16.578.1.12.4.1.4.2', value: '41018000282' }], birthDate: undefined }) });
+  t.equal(bad.statusCode, 200);
+  const issues = bad.json().issue.filter((i: any) => i.severity === 'error');
+  t.same(issues.map((i: any) => i.details.coding[0].code), ['FHIR_PROFILE_VIOLATION', 'FHIR_PROFILE_VIOLATION']);
+  t.match(issues.map((i: any) => i.diagnostics).join('\n'), /Patient\.birthDate: minimum required = 1, but only found 0/);
+  t.match(issues.map((i: any) => i.diagnostics).join('\n'), /Patient\.identifier:FNR: minimum required = 1, but only found 0/);
+});
+
+t.test('the profile parameter and the R4 core profiles (bodyweight)', async (t) => {
+  const app = await makeApp(t);
+  const obs = { resourceType: 'Observation', status: 'final', category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+    code: { coding: [{ system: 'http://loinc.org', code: '8310-5' }] }, subject: { reference: 'Patient/p1' }, effectiveDateTime: '2026-11-23T10:00:00+01:00',
+    valueQuantity: { value: 72, unit: 'kg', system: 'http://unitsofmeasure.org', code: 'kg' } };
+  const params = { resourceType: 'Parameters', parameter: [{ name: 'resource', resource: obs }, { name: 'profile', valueUri: 'http://hl7.org/fhir/StructureDefinition/bodyweight' }] };
+  const res = await call(app, { method: 'POST', url: '/fhir/Observation/$validate', body: params });
   t.equal(res.statusCode, 200);
-  t.same(codes(res), ['FHIR_PROFILE_NOT_CHECKED', 'FHIR_PROFILE_UNKNOWN']);
-  t.same(severities(res), ['warning', 'warning']);
+  t.ok(res.json().issue.some((i: any) => i.severity === 'error' && i.details.coding[0].code === 'FHIR_PROFILE_VIOLATION' && /Observation\.code\.coding:BodyWeightCode: minimum required = 1/.test(i.diagnostics)),
+    'bodyweight asks for a coding LOINC 29463-7 in Observation.code (the BodyWeightCode slice, by system and code)');
+});
+
+t.test('profile enforcement on write: off by default, 422 when on, stated in the CapabilityStatement', async (t) => {
+  const off = await makeApp(t);
+  await call(off, { method: 'POST', url: '/fhir/StructureDefinition', body: dmsPatient });
+  const claims = patient({ meta: { profile: [dmsPatient.url] }, birthDate: undefined });
+  t.equal((await call(off, { method: 'POST', url: '/fhir/Patient', body: claims })).statusCode, 201, 'off: accepted');
+  const on = await makeApp(t, { enforceProfiles: true });
+  await call(on, { method: 'POST', url: '/fhir/StructureDefinition', body: dmsPatient });
+  const refused = await call(on, { method: 'POST', url: '/fhir/Patient', body: claims });
+  t.equal(refused.statusCode, 422);
+  t.equal(refused.json().issue[0].details.coding[0].code, 'FHIR_PROFILE_VIOLATION');
+  t.equal((await call(on, { method: 'POST', url: '/fhir/Patient', body: patient({ meta: { profile: [dmsPatient.url] } }) })).statusCode, 201, 'a conforming one is stored');
+  t.equal((await call(on, { method: 'PUT', url: '/fhir/Patient/p9', body: { ...claims, id: 'p9' } })).statusCode, 422, 'update too');
+  t.match((await call(on, { url: '/fhir/metadata' })).json().rest[0].documentation, /Profiles: a write must meet every profile in meta\.profile/);
+  t.notMatch((await call(off, { url: '/fhir/metadata' })).json().rest[0].documentation, /Profiles:/);
 });
 
 t.test('a wrong request is 4xx', async (t) => {

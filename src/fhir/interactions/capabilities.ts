@@ -17,7 +17,8 @@ const OPERATION_BASE = 'https://helsebro.no/fhir/OperationDefinition';
 const cache = new Map<string, string>();
 
 export const capabilities: Handler = async (env, req) => {
-  const key = `${req.context.baseUrl}|${env.deps.options.referentialIntegrity}`;
+  const { referentialIntegrity, validation, enforceProfiles } = env.deps.options;
+  const key = `${req.context.baseUrl}|${referentialIntegrity}|${validation}|${enforceProfiles}`;
   let raw = cache.get(key);
   if (!raw) {
     raw = JSON.stringify(buildCapabilityStatement(req.context.baseUrl, env.deps.options));
@@ -62,7 +63,8 @@ export function buildCapabilityStatement(baseUrl: string, options: HelsebroOptio
     rest: [
       {
         mode: 'server',
-        documentation: `Validation on write: ${options.validation}. Referential integrity: ${options.referentialIntegrity}.`,
+        documentation: `Validation on write: ${options.validation}. Referential integrity: ${options.referentialIntegrity}.`
+          + (options.enforceProfiles ? ' Profiles: a write must meet every profile in meta.profile that the server holds (422 otherwise).' : ''),
         resource: resources,
         interaction: systemCodes.map((code) => ({ code })),
         // The system $operations the router dispatches (../operations/index.ts)

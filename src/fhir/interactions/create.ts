@@ -7,7 +7,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { matchCondition, singleMatch } from '../conditional.ts';
 import { readResponse, writeResponse } from '../respond.ts';
-import { checkReferences, requireResourceBody, validateStructure } from '../write-path.ts';
+import { checkProfiles, checkReferences, requireResourceBody, validateStructure } from '../write-path.ts';
 import type { Handler } from '../context.ts';
 
 export const create: Handler = async (env, req, p) => {
@@ -15,6 +15,7 @@ export const create: Handler = async (env, req, p) => {
   const body = requireResourceBody(req.body, type);
   const { id: _ignored, ...resource } = body as Resource & { id?: string };
   const refs = validateStructure(env, resource as Resource);
+  await checkProfiles(env, resource as Resource);
   const condition = req.headers['if-none-exist'];
   if (condition === undefined) {
     await checkReferences(env, env.repo, req, refs);

@@ -11,7 +11,7 @@ import { matchCondition, singleMatch } from '../conditional.ts';
 import { parseETag } from '../http-semantics.ts';
 import { applyFhirPathPatch, isFhirPathPatch } from '../patch/fhirpath-patch.ts';
 import { writeResponse } from '../respond.ts';
-import { checkReferences, requireResourceBody, validateStructure } from '../write-path.ts';
+import { checkProfiles, checkReferences, requireResourceBody, validateStructure } from '../write-path.ts';
 import type { Env, Handler } from '../context.ts';
 import type { FhirRequest, FhirResponse } from '../types.ts';
 import type { Repository } from '../../store/repository.ts';
@@ -51,6 +51,7 @@ async function patchOne(env: Env, repo: Repository, req: FhirRequest, type: stri
   const body = requireResourceBody(patched, type);
   if (body.id !== id) throw new FhirError('FHIR_ID_MISMATCH', { id, actual: body.id, expression: `${type}.id` });
   const refs = validateStructure(env, body);
+  await checkProfiles(env, body);
   await checkReferences(env, repo, req, refs);
   const s = await repo.update(body, { ifMatch: expected, upsert: false });
   return writeResponse(s, 200, req, `Patched ${type}/${id}`);

@@ -7,7 +7,7 @@ import { FhirError } from '../../errors/fhir-error.ts';
 import { matchCondition, singleMatch } from '../conditional.ts';
 import { parseETag } from '../http-semantics.ts';
 import { writeResponse } from '../respond.ts';
-import { checkReferences, requireResourceBody, validateStructure } from '../write-path.ts';
+import { checkProfiles, checkReferences, requireResourceBody, validateStructure } from '../write-path.ts';
 import type { Handler } from '../context.ts';
 import type { FhirRequest, FhirResponse } from '../types.ts';
 import type { Repository } from '../../store/repository.ts';
@@ -18,6 +18,7 @@ export const update: Handler = async (env, req, p) => {
   if (body.id === undefined) throw new FhirError('FHIR_ID_MISSING', { expression: `${type}.id` });
   if (body.id !== p.id) throw new FhirError('FHIR_ID_MISMATCH', { id: p.id, actual: body.id, expression: `${type}.id` });
   const refs = validateStructure(env, body);
+  await checkProfiles(env, body);
   // No transaction of its own: the write joins the store's group commit. The reference check reads the
   // committed state just before; a target deleted in between is the same race any store without foreign
   // keys has, and If-Match still guards the version being replaced.
@@ -29,6 +30,7 @@ export const conditionalUpdate: Handler = async (env, req, p) => {
   const type = p.type!;
   const body = requireResourceBody(req.body, type);
   const refs = validateStructure(env, body);
+  await checkProfiles(env, body);
   const condition = req.query.toString();
   return env.repo.withTransaction(async (tx) => {
     const match = singleMatch(await matchCondition(tx, type, req.query, env.deps.options.maxCount), type, condition);

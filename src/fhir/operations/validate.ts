@@ -10,17 +10,16 @@
  * unknown mode, a resource sent with mode=delete, delete or update without an instance id.
  *
  * Profiles: every profile in meta.profile and the `profile` parameter is looked up among the
- * StructureDefinitions the server holds. Validation against profiles is not built yet (the validation
- * issue), so each one gets a warning that says it was not checked (FHIR_PROFILE_NOT_CHECKED) or is unknown
- * (FHIR_PROFILE_UNKNOWN): the answer never claims a check it did not make.
+ * StructureDefinitions the server holds and the R4 core ones (../validation/registry.ts) and checked
+ * (../validation/profile.ts: FHIR_PROFILE_VIOLATION issues); one it does not know is a warning
+ * (FHIR_PROFILE_UNKNOWN).
  */
 import type { OperationOutcome, Parameters, ParametersParameter, Resource } from '@medplum/fhirtypes';
 import { FhirError, issueOf, type ErrorIssue } from '../../errors/fhir-error.ts';
 import type { Handler, RouteParams } from '../context.ts';
-import { matchCondition } from '../conditional.ts';
 import { outcomeOf } from '../outcome.ts';
 import type { FhirRequest } from '../types.ts';
-import { checkReferences, requireResourceBody } from '../write-path.ts';
+import { checkReferences, profileIssues, requireResourceBody } from '../write-path.ts';
 
 const MODES = new Set(['create', 'update', 'delete', 'profile']);
 
@@ -83,10 +82,7 @@ async function forWrite(env: Parameters0<typeof validate>, req: FhirRequest, typ
     }
   }
   const profiles = [...new Set([...(resource.meta?.profile ?? []), ...(input.profile ? [input.profile] : [])])];
-  for (const url of profiles) {
-    const held = await matchCondition(env.repo, 'StructureDefinition', new URLSearchParams({ url: url.split('|')[0] }), 1);
-    issues.push(issueOf(held.length > 0 ? 'FHIR_PROFILE_NOT_CHECKED' : 'FHIR_PROFILE_UNKNOWN', { detail: url, expression: type }, 'warning'));
-  }
+  issues.push(...(await profileIssues(env, resource, profiles)));
   return issues;
 }
 

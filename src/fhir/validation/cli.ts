@@ -1,7 +1,7 @@
 /**
- * `helsebro validate FILE... [--profile URL]`: validates FHIR resources in JSON or XML files with the
- * server's validator (the same check as every write and $validate) and prints the issues the way the HL7 Java
- * validator's command line does:
+ * `helsebro validate FILE... [--profile URL] [--ig PATH]`: validates FHIR resources in JSON or XML files with
+ * the server's validator (the same check as every write and $validate) and prints the issues the way the HL7
+ * Java validator's command line does:
  *
  *   -- patient.json ----------------------------------------------
  *   *FAILURE*: 1 errors, 0 warnings, 0 notes
@@ -9,13 +9,19 @@
  *
  * (Success: ... when there are no errors). Exit status: 0 when no file has an error, 1 when one has, 2 for a
  * wrong command line or a file that cannot be read. A file's format is taken from its extension (.xml) or
- * its first character ('<'). Profiles: --profile and meta.profile are reported as not checked (a warning)
- * until profile validation exists; the command never claims a check it did not make.
+ * its first character ('<'). Profiles: each one in meta.profile and every --profile is checked
+ * (./profile.ts) when it is an R4 core profile or one loaded with --ig (a JSON or XML file of conformance
+ * resources, a Bundle of them, or a folder of such files); an unknown profile is a warning.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Resource } from '@medplum/fhirtypes';
 import { FhirError, issueOf, type ErrorIssue } from '../../errors/fhir-error.ts';
 import { fromXml } from '../xml/from-xml.ts';
+import { definitionsWith } from './definitions.ts';
 import { ResourceValidator } from './index.ts';
+import { validateProfile, type Definitions } from './profile.ts';
+import { SnapshotError } from './snapshot.ts';
 
 export interface FileReport {
   file: string;
@@ -37,19 +43,52 @@ export function formatReport(r: FileReport): string {
   return lines.join('\n');
 }
 
-export function validateFile(file: string, validator: ResourceValidator, profiles: readonly string[]): FileReport {
+function readResource(file: string): Record<string, unknown> {
   const text = readFileSync(file, 'utf8');
+  return file.toLowerCase().endsWith('.xml') || text.trimStart().startsWith('<') ? fromXml(text) : (JSON.parse(text) as Record<string, unknown>);
+}
+
+/** The conformance resources of --ig paths (files, Bundles, folders) */
+export function loadIg(paths: readonly string[]): Resource[] {
+  const out: Resource[] = [];
+  const visit = (p: string): void => {
+    if (statSync(p).isDirectory()) {
+      for (const f of readdirSync(p)) if (/\.(json|xml)$/i.test(f)) visit(join(p, f));
+      return;
+    }
+    const r = readResource(p) as unknown as Resource;
+    if (r.resourceType === 'Bundle') for (const e of (r as { entry?: { resource?: Resource }[] }).entry ?? []) { if (e.resource) out.push(e.resource); }
+    else out.push(r);
+  };
+  paths.forEach(visit);
+  return out;
+}
+
+export function validateFile(file: string, validator: ResourceValidator, profiles: readonly string[], defs: Definitions = definitionsWith()): FileReport {
   let resource: Record<string, unknown>;
   try {
-    resource = file.toLowerCase().endsWith('.xml') || text.trimStart().startsWith('<') ? fromXml(text) : (JSON.parse(text) as Record<string, unknown>);
+    resource = readResource(file);
   } catch (e) {
     if (e instanceof FhirError) return { file, issues: e.issues };
+    if ((e as { code?: string }).code === 'ENOENT') throw e;
     return { file, issues: [issueOf('FHIR_INVALID_JSON', { detail: (e as Error).message }, 'fatal')] };
   }
   const issues = [...validator.validate(resource).issues];
   const claimed = (resource.meta as { profile?: unknown } | undefined)?.profile;
   const urls = [...new Set([...(Array.isArray(claimed) ? claimed.map(String) : []), ...profiles])];
-  for (const url of urls) issues.push(issueOf('FHIR_PROFILE_UNKNOWN', { detail: url, expression: String(resource.resourceType) }, 'warning'));
+  for (const url of urls) {
+    const sd = defs.structureDefinition(url);
+    if (!sd) {
+      issues.push(issueOf('FHIR_PROFILE_UNKNOWN', { detail: url, expression: String(resource.resourceType) }, 'warning'));
+      continue;
+    }
+    try {
+      for (const f of validateProfile(resource, sd, defs)) issues.push(issueOf('FHIR_PROFILE_VIOLATION', { type: url, detail: f.message, expression: f.expression }, f.severity));
+    } catch (e) {
+      if (!(e instanceof SnapshotError)) throw e;
+      issues.push(issueOf('FHIR_PROFILE_VIOLATION', { type: url, detail: `the profile cannot be used: ${e.message}`, expression: String(resource.resourceType) }, 'warning'));
+    }
+  }
   return { file, issues };
 }
 
@@ -57,8 +96,16 @@ export function validateFile(file: string, validator: ResourceValidator, profile
 export function runValidate(args: string[], out: (s: string) => void = (s) => console.log(s), err: (s: string) => void = (s) => console.error(s)): number {
   const files: string[] = [];
   const profiles: string[] = [];
+  const igs: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--profile') {
+    if (args[i] === '--ig') {
+      const path = args[++i];
+      if (!path) {
+        err('validate: --ig needs a file or folder');
+        return 2;
+      }
+      igs.push(path);
+    } else if (args[i] === '--profile') {
       const url = args[++i];
       if (!url) {
         err('validate: --profile needs a URL');
@@ -66,14 +113,21 @@ export function runValidate(args: string[], out: (s: string) => void = (s) => co
       }
       profiles.push(url);
     } else if (args[i].startsWith('--')) {
-      err(`validate: unknown option ${args[i]}. Usage: helsebro validate FILE... [--profile URL]`);
+      err(`validate: unknown option ${args[i]}. Usage: helsebro validate FILE... [--profile URL] [--ig PATH]`);
       return 2;
     } else {
       files.push(args[i]);
     }
   }
   if (files.length === 0) {
-    err('Usage: helsebro validate FILE... [--profile URL]');
+    err('Usage: helsebro validate FILE... [--profile URL] [--ig PATH]');
+    return 2;
+  }
+  let defs: Definitions;
+  try {
+    defs = definitionsWith(loadIg(igs));
+  } catch (e) {
+    err(`validate: cannot read --ig ${igs.join(', ')}: ${(e as Error).message}`);
     return 2;
   }
   const validator = new ResourceValidator({ level: 'full' });
@@ -81,7 +135,7 @@ export function runValidate(args: string[], out: (s: string) => void = (s) => co
   for (const file of files) {
     let report: FileReport;
     try {
-      report = validateFile(file, validator, profiles);
+      report = validateFile(file, validator, profiles, defs);
     } catch (e) {
       err(`validate: cannot read ${file}: ${(e as Error).message}`);
       return 2;

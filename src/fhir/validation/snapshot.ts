@@ -54,7 +54,12 @@ export function generateSnapshot(sd: StructureDefinition, resolve: Resolver, see
     return c;
   });
   const builder = new Builder(snap, resolve, sd.url ?? '');
-  for (const d of sd.differential?.element ?? []) builder.apply(d);
+  const ids = new SliceContext();
+  for (const d of sd.differential?.element ?? []) {
+    // an invariant the profile adds names the profile as its source (the validator checks those)
+    const own = d.constraint?.map((c) => (c.source ? c : { ...c, source: sd.url }));
+    builder.apply({ ...d, id: ids.idOf(d), ...(own ? { constraint: own } : {}) });
+  }
   return builder.snap;
 }
 
@@ -150,7 +155,7 @@ class Builder {
     }
     if (!parentId) throw new SnapshotError(`${this.#url}: ${id} is not in the base`);
     const p = this.#ensure(parentId, d);
-    if (!this.snap.some((e) => e.id?.startsWith(`${parentId}.`))) this.#expand(p);
+    if (!this.snap.some((e) => e.id?.startsWith(`${parentId}.`))) this.#expand(p, last);
     const again = this.#index(id);
     if (again < 0) throw new SnapshotError(`${this.#url}: ${id} (${d.path}) matches no element of the base`);
     return again;
@@ -182,11 +187,26 @@ class Builder {
   }
 
   /** Lists the children of the element at `i` from its type (or the profile its type names) */
-  #expand(i: number): void {
+  #expand(i: number, child?: string): void {
     const el = this.snap[i];
+    if (el.contentReference) {
+      // an element defined as another (Parameters.parameter.part = #Parameters.parameter): that one's children
+      const ref = el.contentReference.replace(/^#/, '');
+      const at = this.snap.findIndex((e) => e.id === ref || (e.path === ref && !e.sliceName));
+      if (at < 0) throw new SnapshotError(`${this.#url}: ${el.id} refers to ${ref}, which is not in the snapshot`);
+      const refId = this.snap[at].id!;
+      const children = this.#subtree(at).slice(1).filter((e) => e.id!.startsWith(`${refId}.`))
+        .map((e) => ({ ...clone(e), id: el.id + e.id!.slice(refId.length), path: el.path + e.path.slice(this.snap[at].path.length) }));
+      this.snap.splice(i + 1, 0, ...children);
+      return;
+    }
     const types = el.type ?? [];
-    if (types.length !== 1) throw new SnapshotError(`${this.#url}: ${el.id} has ${types.length} types; constrain it to one before its children`);
-    const t = types[0];
+    // a choice of several types: the type that has the child the differential names (Quantity for value[x].value)
+    const candidates = types.length > 1 && child
+      ? types.filter((t) => this.#resolve(`http://hl7.org/fhir/StructureDefinition/${t.code}`)?.snapshot?.element?.some((e) => e.path === `${t.code}.${child}`))
+      : types;
+    if (candidates.length !== 1) throw new SnapshotError(`${this.#url}: ${el.id} has ${types.length} types; constrain it to one before its children`);
+    const t = candidates[0];
     const profile = t.profile?.length === 1 ? this.#resolve(canonicalOf(t.profile[0])) : undefined;
     const source = profile ?? this.#resolve(`http://hl7.org/fhir/StructureDefinition/${t.code}`);
     if (!source) throw new SnapshotError(`${this.#url}: no definition of ${t.profile?.[0] ?? t.code} to expand ${el.id}`);
@@ -214,6 +234,33 @@ function withExtensionSlicing(e: ElementDefinition): ElementDefinition {
     e.slicing = { discriminator: [{ type: 'value', path: 'url' }], description: 'Extensions are always sliced by (at least) url', rules: 'open' };
   }
   return e;
+}
+
+/**
+ * Element ids for differentials written without them (older profiles): a slice is `path:sliceName`, and the
+ * elements after it whose paths go below the sliced path belong to that slice until another slice of the same
+ * path, or the sliced element itself, is named again (the order of a differential carries the meaning).
+ */
+class SliceContext {
+  readonly #current = new Map<string, string>();
+
+  idOf(d: ElementDefinition): string {
+    if (d.id) return d.id;
+    const segs = d.path.split('.');
+    let id = segs[0];
+    for (let i = 1; i < segs.length; i++) {
+      id = `${id}.${segs[i]}`;
+      const slice = this.#current.get(segs.slice(0, i + 1).join('.'));
+      if (slice && i < segs.length - 1) id = slice;
+    }
+    if (d.sliceName) {
+      id = `${id}:${d.sliceName}`;
+      this.#current.set(d.path, id);
+    } else {
+      this.#current.delete(d.path);
+    }
+    return id;
+  }
 }
 
 /** Element id segments: dots separate them, except inside a slice name */

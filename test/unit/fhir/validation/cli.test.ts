@@ -41,10 +41,19 @@ t.test('an error in any file: *FAILURE* with the element, exit 1', async (t) => 
   t.match(r.out, /bad\.xml -+\n\*FAILURE\*: 1 errors.*\n {2}Error @ Patient\.active: .*out of order/);
 });
 
-t.test('--profile: reported as not checked (a warning), never as passed', async (t) => {
-  const r = run([good, '--profile', 'http://helsebro.test/StructureDefinition/dms-patient']);
+t.test('--profile: an unknown profile is a warning; one loaded with --ig is checked', async (t) => {
+  const url = 'http://helsebro.test/StructureDefinition/dms-patient';
+  const r = run([good, '--profile', url]);
   t.equal(r.status, 0);
   t.match(r.out, /Success: 0 errors, 1 warnings, 0 notes\n {2}Warning @ Patient: Profile http:\/\/helsebro\.test\/StructureDefinition\/dms-patient is not known/);
+  const ig = file('dms-patient.json', JSON.stringify({
+    resourceType: 'StructureDefinition', url, name: 'DmsPatient', status: 'draft', kind: 'resource', abstract: false, type: 'Patient',
+    baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Patient', derivation: 'constraint',
+    differential: { element: [{ id: 'Patient.birthDate', path: 'Patient.birthDate', min: 1 }] },
+  }));
+  const checked = run([good, '--profile', url, '--ig', ig]);
+  t.equal(checked.status, 1, 'good.json has no birthDate');
+  t.match(checked.out, /\*FAILURE\*: 1 errors.*\n {2}Error @ Patient\.birthDate: Profile http:\/\/helsebro\.test\/StructureDefinition\/dms-patient: Patient\.birthDate: minimum required = 1/);
 });
 
 t.test('a wrong command line or an unreadable file: exit 2', async (t) => {

@@ -1,0 +1,381 @@
+/**
+ * Validation of a resource against a profile's snapshot (https://hl7.org/fhir/R4/profiling.html,
+ * https://hl7.org/fhir/R4/validation.html#profiles): what a profile adds to the base definitions, which the
+ * structure check (./index.ts) has already applied.
+ *
+ * Checked here, element by element down the snapshot's tree:
+ *   - cardinality (min/max), of elements and of each slice;
+ *   - fixed[x] (exact) and pattern[x] (the instance contains the pattern) values;
+ *   - slicing: each repetition is assigned to the first slice whose discriminators match (value and pattern
+ *     on a path, exists, type; `url` on extensions, from the slice's fixed url or the extension profile it
+ *     names); rules closed (no other repetition allowed) and openAtEnd (others only after the slices);
+ *   - the children of each matched slice against the slice's own definitions;
+ *   - invariants the profile adds (constraints whose source is not an R4 core definition: those are checked
+ *     by the structure check), with the FHIRPath engine of ./../fhirpath.ts;
+ *   - required bindings whose value set can be expanded locally (explicit concepts, or whole code systems
+ *     the resolver holds): a code outside is an error; extensible ones are a warning.
+ * A slicing with a discriminator not evaluated here (profile, resolve() and other FHIRPath in the path) is
+ * not judged at all, so an unsupported rule never rejects a valid resource.
+ * Not yet: the profile discriminator, re-slicing, bindings on value sets that need a terminology server,
+ * and type profiles of elements (an element typed `Reference(no-basis-Patient)` or `HumanName(no-basis-...)`
+ * is checked against the base type only).
+ *
+ * A compiled view of each snapshot (its element tree) is kept per profile url (issue: validation, point 2).
+ */
+import type { CodeSystem, CodeSystemConcept, ElementDefinition, StructureDefinition, ValueSet } from '@medplum/fhirtypes';
+import { isDeepStrictEqual } from 'node:util';
+import { compileFhirPath } from '../fhirpath.ts';
+import { snapshotOf, type Resolver } from './snapshot.ts';
+
+export interface ProfileIssue {
+  severity: 'error' | 'warning';
+  /** FHIRPath of the element at fault */
+  expression: string;
+  message: string;
+  /** the rule: cardinality, fixed, pattern, slicing, invariant key, binding */
+  rule: string;
+}
+
+/** Everything the profile validator may need to look up: profiles, extensions, value sets, code systems */
+export interface Definitions {
+  structureDefinition: Resolver;
+  valueSet?: (url: string) => ValueSet | undefined;
+  codeSystem?: (url: string) => CodeSystem | undefined;
+}
+
+interface Node {
+  def: ElementDefinition;
+  /** the name in the instance: `identifier`, `value[x]` */
+  name: string;
+  children: Node[];
+  slices: Node[];
+}
+
+const CORE = 'http://hl7.org/fhir/StructureDefinition/';
+type Json = Record<string, unknown>;
+
+const trees = new Map<string, Node>();
+
+/** The element tree of a profile's snapshot (cached per url and version) */
+function treeOf(sd: StructureDefinition, defs: Definitions): Node {
+  const key = `${sd.url}|${sd.version ?? ''}`;
+  let root = trees.get(key);
+  if (!root) {
+    const elements = snapshotOf(sd, defs.structureDefinition);
+    const byId = new Map<string, Node>();
+    for (const e of elements) {
+      const id = e.id ?? e.path;
+      const segs = id.split('.');
+      const last = segs[segs.length - 1];
+      const node: Node = { def: e, name: last.split(':')[0], children: [], slices: [] };
+      byId.set(id, node);
+      if (segs.length === 1) {
+        root = node;
+        continue;
+      }
+      if (last.includes(':')) {
+        const sliced = byId.get([...segs.slice(0, -1), last.split(':')[0]].join('.'));
+        sliced?.slices.push(node);
+      } else {
+        byId.get(segs.slice(0, -1).join('.'))?.children.push(node);
+      }
+    }
+    if (!root) throw new Error(`${sd.url}: empty snapshot`);
+    if (trees.size > 500) trees.delete(trees.keys().next().value!);
+    trees.set(key, root);
+  }
+  return root;
+}
+
+export function validateProfile(resource: Json, sd: StructureDefinition, defs: Definitions): ProfileIssue[] {
+  const issues: ProfileIssue[] = [];
+  const root = treeOf(sd, defs);
+  if (sd.type && resource.resourceType !== sd.type) {
+    issues.push({ severity: 'error', expression: String(resource.resourceType), rule: 'type', message: `The profile ${sd.url} is for ${sd.type}, not ${String(resource.resourceType)}` });
+    return issues;
+  }
+  new Checker(defs, issues, resource).node(resource, root, String(resource.resourceType), undefined);
+  return issues;
+}
+
+class Checker {
+  readonly #defs: Definitions;
+  readonly #issues: ProfileIssue[];
+  readonly #resource: Json;
+
+  constructor(defs: Definitions, issues: ProfileIssue[], resource: Json) {
+    this.#defs = defs;
+    this.#issues = issues;
+    this.#resource = resource;
+  }
+
+  #issue(severity: ProfileIssue['severity'], expression: string, rule: string, message: string): void {
+    this.#issues.push({ severity, expression, rule, message });
+  }
+
+  /** The resource an element belongs to (a contained one below contained[], or the root): %resource */
+  #current: Json | undefined;
+
+  /**
+   * One value against the element `n` and its children. `model` is the value's path in the FHIR model
+   * (`Practitioner.name` for a name of a contained Practitioner; undefined for a resource, which its
+   * resourceType types), so FHIRPath knows what it navigates (type(), choices). %resource is the resource the
+   * element belongs to: for a contained resource itself still its container, for the elements inside it the
+   * contained one (the Java validator's reading, test case contained-invariant).
+   */
+  node(value: unknown, n: Node, path: string, model: string | undefined): void {
+    this.#invariants(value, n, path, model);
+    if (value === null || typeof value !== 'object') return;
+    const outer = this.#current;
+    const isResource = typeof (value as Json).resourceType === 'string';
+    if (isResource) this.#current = value as Json;
+    try {
+      const base = isResource ? String((value as Json).resourceType) : model;
+      for (const child of n.children) this.#child(value as Json, child, path, base);
+    } finally {
+      this.#current = outer;
+    }
+  }
+
+  #child(obj: Json, c: Node, path: string, model: string | undefined): void {
+    const values = valuesOf(obj, c);
+    const where = (i: number, name: string) => (c.def.max === '1' ? `${path}.${name}` : `${path}.${name}[${i}]`);
+    const modelOf = (name: string) => (model === undefined ? undefined : `${model}.${name}`);
+    this.#cardinality(values.length, c.def, `${path}.${c.name.replace('[x]', '')}`, c.def.id ?? c.def.path);
+    values.forEach((v, i) => this.#value(v.value, c, where(i, v.name), modelOf(v.name)));
+    // a slicing whose discriminators cannot all be evaluated here is not judged at all: no guess either way
+    if (c.slices.length > 0 && supported(c.def.slicing?.discriminator ?? [])) {
+      if (values.length > 0) this.#slicing(values.map((v, i) => ({ ...v, at: where(i, v.name), model: modelOf(v.name) })), c, path);
+      else for (const s of c.slices) this.#cardinality(0, s.def, `${path}.${c.name}`, s.def.id!);
+    }
+  }
+
+  #cardinality(count: number, def: ElementDefinition, expression: string, id: string): void {
+    if (def.min !== undefined && count < def.min) this.#issue('error', expression, 'cardinality', `${id}: minimum required = ${def.min}, but only found ${count}`);
+    if (def.max !== undefined && def.max !== '*' && count > Number(def.max)) this.#issue('error', expression, 'cardinality', `${id}: max allowed = ${def.max}, but found ${count}`);
+  }
+
+  /** fixed, pattern, binding, then the children */
+  #value(v: unknown, n: Node, at: string, model: string | undefined): void {
+    if (v === undefined) return; // a primitive present through its extensions only
+    const def = n.def as unknown as Json;
+    for (const [k, want] of Object.entries(def)) {
+      if (k.startsWith('fixed') && !isDeepStrictEqual(v, want)) this.#issue('error', at, 'fixed', `Value must be exactly ${JSON.stringify(want)}, found ${JSON.stringify(v)}`);
+      if (k.startsWith('pattern') && !contains(v, want)) this.#issue('error', at, 'pattern', `Value must contain the pattern ${JSON.stringify(want)}, found ${JSON.stringify(v)}`);
+    }
+    this.#binding(v, n.def, at);
+    this.node(v, n, at, model);
+  }
+
+  #slicing(values: { value: unknown; name: string; at: string; model: string | undefined }[], c: Node, path: string): void {
+    const slicing = c.def.slicing;
+    const counts = new Map<Node, number>();
+    let unmatchedSeen = false;
+    values.forEach((v) => {
+      const slice = c.slices.find((s) => matchesSlice(v.value, v.name, s, slicing?.discriminator ?? []));
+      if (!slice) {
+        unmatchedSeen = true;
+        if (slicing?.rules === 'closed') this.#issue('error', v.at, 'slicing', `${c.def.id}: this element does not match any of the slices (${c.slices.map((s) => s.def.sliceName).join(', ')}) and the slicing is closed`);
+        return;
+      }
+      if (slicing?.rules === 'openAtEnd' && unmatchedSeen) {
+        this.#issue('error', v.at, 'slicing', `${c.def.id}: elements that match no slice must come after the slices (openAtEnd)`);
+      }
+      counts.set(slice, (counts.get(slice) ?? 0) + 1);
+      this.#value(v.value, slice, v.at, v.model);
+    });
+    for (const s of c.slices) this.#cardinality(counts.get(s) ?? 0, s.def, `${path}.${c.name}`, s.def.id!);
+  }
+
+  /** Invariants the profile adds (the core ones are the structure check's) */
+  #invariants(value: unknown, n: Node, at: string, model: string | undefined): void {
+    if (value === undefined) return;
+    for (const con of n.def.constraint ?? []) {
+      if (!con.expression || (con.source ?? CORE).startsWith(CORE)) continue;
+      let ok: boolean;
+      try {
+        const typed = model !== undefined && !(value !== null && typeof value === 'object' && 'resourceType' in value);
+        const out = compileFhirPath(con.expression, typed ? model : undefined)(value, { resource: this.#current ?? this.#resource, rootResource: this.#resource });
+        ok = out.length === 0 || out.every((x) => x === true || (x as { valueOf?: () => unknown })?.valueOf?.() === true);
+      } catch (e) {
+        this.#issue('warning', at, con.key, `${con.key}: the invariant could not be evaluated: ${(e as Error).message.split('\n')[0]}`);
+        continue;
+      }
+      if (!ok) this.#issue(con.severity === 'warning' ? 'warning' : 'error', at, con.key, `${con.key}: ${con.human}`);
+    }
+  }
+
+  #binding(v: unknown, def: ElementDefinition, at: string): void {
+    const b = def.binding;
+    if (!b?.valueSet || (b.strength !== 'required' && b.strength !== 'extensible')) return;
+    const codes = expand(b.valueSet, this.#defs);
+    if (!codes) return; // not expandable here: no verdict rather than a wrong one
+    if (!(def.type ?? []).some((t) => ['code', 'Coding', 'CodeableConcept'].includes(t.code))) return;
+    const offered = codingsOf(v);
+    if (offered.length === 0) return;
+    if (!offered.some((c) => codes.has(`${c.system ?? ''}|${c.code}`) || (c.system === undefined && [...codes].some((k) => k.endsWith(`|${c.code}`))))) {
+      this.#issue(b.strength === 'required' ? 'error' : 'warning', at, 'binding',
+        `None of the codes (${offered.map((c) => `${c.system ?? ''}#${c.code}`).join(', ')}) is in the value set ${b.valueSet} (${b.strength})`);
+    }
+  }
+}
+
+/** The values of an element in an object, with the JSON name each came from (choices: valueQuantity, ...) */
+function valuesOf(obj: Json, n: Node): { value: unknown; name: string }[] {
+  const names = n.name.endsWith('[x]')
+    ? (n.def.type ?? []).map((t) => n.name.slice(0, -3) + t.code.charAt(0).toUpperCase() + t.code.slice(1))
+    : [n.name];
+  const out: { value: unknown; name: string }[] = [];
+  for (const name of names) {
+    const v = obj[name];
+    const ext = obj[`_${name}`];
+    // a primitive with only an id or extensions (`_active`) is present (json.html#primitive)
+    const values = v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+    const exts = ext === undefined || ext === null ? [] : Array.isArray(ext) ? ext : [ext];
+    for (let i = 0; i < Math.max(values.length, exts.length); i++) {
+      const x = values[i] ?? null;
+      if (x !== null) out.push({ value: x, name });
+      else if (exts[i] !== null && exts[i] !== undefined) out.push({ value: undefined, name });
+    }
+  }
+  return out;
+}
+
+/** Discriminators this validator evaluates: value, pattern and exists on plain paths; type on $this or a path */
+function supported(discriminators: { type: string; path: string }[]): boolean {
+  return discriminators.length > 0 && discriminators.every((d) => ['value', 'pattern', 'exists', 'type'].includes(d.type) && /^(\$this|[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*)$/.test(d.path));
+}
+
+/** Whether a repetition belongs to a slice, by the slicing's discriminators */
+function matchesSlice(v: unknown, jsonName: string, s: Node, discriminators: { type: string; path: string }[]): boolean {
+  if (discriminators.length === 0) return false;
+  return discriminators.every((d) => {
+    if (d.type === 'type') {
+      if (d.path === '$this') {
+        const types = (s.def.type ?? []).map((t) => t.code.toLowerCase());
+        // a resource's type is its resourceType; a choice's is in its JSON name
+        const own = (v as { resourceType?: string } | null)?.resourceType?.toLowerCase();
+        return types.some((t) => t === own || jsonName.toLowerCase().endsWith(t));
+      }
+      const target = descendant(s, d.path);
+      const types = (target?.def.type ?? []).map((t) => t.code.toLowerCase());
+      // a resource at the path (Bundle.entry.resource): its resourceType is its type
+      const resources = at(v, d.path).filter((x) => typeof (x as Json | null)?.resourceType === 'string');
+      if (resources.length > 0) return resources.every((r) => types.includes(String((r as Json).resourceType).toLowerCase()));
+      const parent = d.path.includes('.') ? at(v, d.path.slice(0, d.path.lastIndexOf('.'))) : [v];
+      const base = d.path.slice(d.path.lastIndexOf('.') + 1);
+      const present = parent.flatMap((o) => (o && typeof o === 'object' ? Object.keys(o as Json) : [])).filter((k) => k.startsWith(base) && k.length > base.length);
+      return present.length > 0 && present.every((k) => types.includes(k.slice(base.length).toLowerCase()));
+    }
+    const target = d.path === '$this' ? s : descendant(s, d.path);
+    const actual = d.path === '$this' ? [v] : at(v, d.path);
+    if (d.type === 'exists') {
+      const required = target !== undefined && (target.def.min ?? 0) >= 1;
+      const forbidden = target !== undefined && target.def.max === '0';
+      return required ? actual.length > 0 : forbidden ? actual.length === 0 : false;
+    }
+    if (d.type === 'value' || d.type === 'pattern') {
+      let want = target ? fixedOrPattern(target.def) : undefined;
+      // an extension slice names its url by the profile it is typed with
+      if (want === undefined && d.path === 'url') want = s.def.type?.[0]?.profile?.[0];
+      // no value to match, but the slice forbids the element: it matches when the element is absent
+      if (want === undefined && target?.def.max === '0') return actual.length === 0;
+      // a slice that sets no value for this discriminator is not constrained by it (type-subtype-slicing1)
+      if (want === undefined) return unconstrainedOk(s, discriminators);
+      return actual.some((a) => contains(a, want));
+    }
+    return false; // profile discriminators: not yet
+  });
+}
+
+/** A slice may leave a discriminator open only if it fixes at least one of them (else it would match all) */
+function unconstrainedOk(s: Node, discriminators: { type: string; path: string }[]): boolean {
+  return discriminators.some((d) => {
+    const t = d.path === '$this' ? s : descendant(s, d.path);
+    return t !== undefined && (fixedOrPattern(t.def) !== undefined || t.def.max === '0');
+  });
+}
+
+function descendant(n: Node, path: string): Node | undefined {
+  let cur: Node | undefined = n;
+  for (const name of path.split('.')) cur = cur?.children.find((c) => c.name === name || c.name === `${name}[x]`);
+  return cur;
+}
+
+/** Simple dotted-path navigation (what slicing discriminators use) */
+function at(v: unknown, path: string): unknown[] {
+  let cur: unknown[] = [v];
+  for (const name of path.split('.')) {
+    cur = cur.flatMap((x) => {
+      if (x === null || typeof x !== 'object') return [];
+      const y = (x as Json)[name];
+      return y === undefined ? [] : Array.isArray(y) ? y : [y];
+    });
+  }
+  return cur;
+}
+
+function fixedOrPattern(def: ElementDefinition): unknown {
+  for (const [k, v] of Object.entries(def)) if (k.startsWith('fixed') || k.startsWith('pattern')) return v;
+  return undefined;
+}
+
+/** The instance contains the pattern (profiling.html#pattern): every property of the pattern is present with a
+ * matching value; for arrays, every pattern item matches some instance item */
+function contains(v: unknown, pattern: unknown): boolean {
+  if (pattern === null || typeof pattern !== 'object') return v === pattern;
+  if (Array.isArray(pattern)) return Array.isArray(v) && pattern.every((p) => v.some((x) => contains(x, p)));
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  return Object.entries(pattern as Json).every(([k, p]) => {
+    const x = (v as Json)[k];
+    if (Array.isArray(p)) return contains(Array.isArray(x) ? x : x === undefined ? [] : [x], p);
+    return contains(x, p);
+  });
+}
+
+interface Coding { system?: string; code: string }
+
+function codingsOf(v: unknown): Coding[] {
+  if (typeof v === 'string') return [{ code: v }];
+  if (v === null || typeof v !== 'object') return [];
+  const o = v as Json;
+  if (Array.isArray(o.coding)) return (o.coding as Json[]).filter((c) => typeof c.code === 'string').map((c) => ({ system: c.system as string | undefined, code: c.code as string }));
+  if (typeof o.code === 'string') return [{ system: o.system as string | undefined, code: o.code }];
+  return [];
+}
+
+const expansions = new Map<string, Set<string> | null>();
+
+/** `system|code` of every code in a value set, when it can be expanded from what the resolver holds */
+export function expand(url: string, defs: Definitions): Set<string> | undefined {
+  const key = url.split('|')[0];
+  if (expansions.has(key)) return expansions.get(key) ?? undefined;
+  const vs = defs.valueSet?.(key);
+  let out: Set<string> | null = null;
+  if (vs) {
+    out = new Set();
+    for (const c of vs.expansion?.contains ?? []) if (c.code) out.add(`${c.system ?? ''}|${c.code}`);
+    for (const inc of vs.compose?.include ?? []) {
+      if (inc.valueSet?.length || inc.filter?.length) {
+        out = null;
+        break;
+      }
+      if (!inc.system) continue;
+      if (inc.concept?.length) {
+        for (const c of inc.concept) out.add(`${inc.system}|${c.code}`);
+        continue;
+      }
+      const cs = defs.codeSystem?.(inc.system);
+      if (!cs?.concept || cs.content !== 'complete') {
+        out = null;
+        break;
+      }
+      const walk = (list: CodeSystemConcept[]) => list.forEach((c) => { out!.add(`${inc.system}|${c.code}`); walk(c.concept ?? []); });
+      walk(cs.concept);
+    }
+    if (out && vs.compose?.exclude?.length) out = null;
+  }
+  if (expansions.size > 2000) expansions.clear();
+  expansions.set(key, out);
+  return out ?? undefined;
+}

@@ -1,0 +1,46 @@
+/**
+ * The conformance resources the server holds (StructureDefinition, ValueSet, CodeSystem), over the R4 core
+ * definitions, as the profile validator's lookup (./definitions.ts). Loaded from the store on first use and
+ * kept until a write touches one of those types (the router calls invalidate()), so a profile is read and its
+ * snapshot built once, not on every validation (issue: validation, point 2).
+ */
+import type { Resource } from '@medplum/fhirtypes';
+import type { Repository } from '../../store/repository.ts';
+import { definitionsWith } from './definitions.ts';
+import type { Definitions } from './profile.ts';
+
+export const CONFORMANCE_TYPES: ReadonlySet<string> = new Set(['StructureDefinition', 'ValueSet', 'CodeSystem']);
+const PAGE = 500;
+
+export class ConformanceRegistry {
+  readonly #repo: Repository;
+  #loading: Promise<Definitions> | undefined;
+
+  constructor(repo: Repository) {
+    this.#repo = repo;
+  }
+
+  definitions(): Promise<Definitions> {
+    this.#loading ??= this.#load().catch((e: unknown) => {
+      this.#loading = undefined;
+      throw e;
+    });
+    return this.#loading;
+  }
+
+  invalidate(): void {
+    this.#loading = undefined;
+  }
+
+  async #load(): Promise<Definitions> {
+    const held: Resource[] = [];
+    for (const type of CONFORMANCE_TYPES) {
+      for (let offset = 0; ; offset += PAGE) {
+        const page = await this.#repo.search({ resourceType: type, filters: [], sort: [{ param: '_id', descending: false }], count: PAGE, offset, total: false });
+        for (const e of page.entries) held.push(JSON.parse(e.raw) as Resource);
+        if (page.entries.length < PAGE) break;
+      }
+    }
+    return definitionsWith(held);
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Profile validation (src/fhir/validation/profile.ts) on small profiles written here, each rule against the
+ * R4 profiling page (https://hl7.org/fhir/R4/profiling.html: slicing, fixed/pattern, cardinality) and
+ * terminologies.html (binding strengths). The official cases run in `npm run conformance:validator`.
+ */
+import type { ElementDefinition, StructureDefinition } from '@medplum/fhirtypes';
+import t from 'tap';
+import { definitionsWith } from '../../../../src/fhir/validation/definitions.ts';
+import { validateProfile } from '../../../../src/fhir/validation/profile.ts';
+
+let n = 0;
+const profile = (type: string, element: ElementDefinition[]): StructureDefinition => ({
+  resourceType: 'StructureDefinition', url: `http://helsebro.test/StructureDefinition/p${++n}`, name: `P${n}`, status: 'draft',
+  kind: 'resource', abstract: false, type, baseDefinition: `http://hl7.org/fhir/StructureDefinition/${type}`, derivation: 'constraint',
+  differential: { element },
+});
+const check = (sd: StructureDefinition, resource: Record<string, unknown>, extra: unknown[] = []) =>
+  validateProfile(resource, sd, definitionsWith([sd, ...(extra as never[])])).map((i) => `${i.severity} ${i.rule} ${i.expression}: ${i.message}`);
+
+const telecom = profile('Patient', [
+  { id: 'Patient.telecom', path: 'Patient.telecom', slicing: { discriminator: [{ type: 'value', path: 'system' }], rules: 'closed' } },
+  { id: 'Patient.telecom:phone', path: 'Patient.telecom', sliceName: 'phone', min: 1, max: '1' },
+  { id: 'Patient.telecom:phone.system', path: 'Patient.telecom.system', fixedCode: 'phone' },
+  { id: 'Patient.telecom:email', path: 'Patient.telecom', sliceName: 'email', max: '1' },
+  { id: 'Patient.telecom:email.system', path: 'Patient.telecom.system', fixedCode: 'email' },
+]);
+
+t.test('slicing by value: slice cardinality and closed rules', async (t) => {
+  t.same(check(telecom, { resourceType: 'Patient', telecom: [{ system: 'phone', value: '+4799999999' }, { system: 'email', value: 'a@b.no' }] }), []);
+  t.match(check(telecom, { resourceType: 'Patient', telecom: [{ system: 'email', value: 'a@b.no' }] }), [/cardinality Patient\.telecom: Patient\.telecom:phone: minimum required = 1, but only found 0/]);
+  t.match(check(telecom, { resourceType: 'Patient', telecom: [{ system: 'phone', value: '1' }, { system: 'phone', value: '2' }] }), [/Patient\.telecom:phone: max allowed = 1, but found 2/]);
+  t.match(check(telecom, { resourceType: 'Patient', telecom: [{ system: 'phone', value: '1' }, { system: 'fax', value: '2' }] }), [/slicing Patient\.telecom\[1\]: .*does not match any of the slices \(phone, email\) and the slicing is closed/]);
+});
+
+t.test('fixed is exact, pattern is contained (profiling.html#fixed, #pattern)', async (t) => {
+  const sd = profile('Observation', [
+    { id: 'Observation.code', path: 'Observation.code', patternCodeableConcept: { coding: [{ system: 'http://loinc.org', code: '29463-7' }] } },
+    { id: 'Observation.status', path: 'Observation.status', fixedCode: 'final' },
+  ]);
+  const obs = (code: unknown, status = 'final') => ({ resourceType: 'Observation', status, code });
+  t.same(check(sd, obs({ coding: [{ system: 'http://snomed.info/sct', code: '27113001' }, { system: 'http://loinc.org', code: '29463-7', display: 'Body weight' }], text: 'Vekt' })), [], 'extra codings and text are fine under a pattern');
+  t.match(check(sd, obs({ coding: [{ system: 'http://loinc.org', code: '3141-9' }] })), [/pattern Observation\.code: Value must contain the pattern/]);
+  t.match(check(sd, obs({ coding: [{ system: 'http://loinc.org', code: '29463-7' }] }, 'amended')), [/fixed Observation\.status: Value must be exactly "final"/]);
+});
+
+t.test('a required binding to a value set that can be expanded here; extensible only warns', async (t) => {
+  const vs = { resourceType: 'ValueSet', url: 'http://helsebro.test/ValueSet/kjonn', status: 'active', compose: { include: [{ system: 'http://hl7.org/fhir/administrative-gender', concept: [{ code: 'female' }, { code: 'male' }] }] } };
+  const sd = profile('Patient', [{ id: 'Patient.gender', path: 'Patient.gender', binding: { strength: 'required', valueSet: vs.url } }]);
+  t.same(check(sd, { resourceType: 'Patient', gender: 'female' }, [vs]), []);
+  t.match(check(sd, { resourceType: 'Patient', gender: 'unknown' }, [vs]), [/error binding Patient\.gender: None of the codes \(#unknown\) is in the value set http:\/\/helsebro\.test\/ValueSet\/kjonn \(required\)/]);
+  const ext = profile('Patient', [{ id: 'Patient.maritalStatus', path: 'Patient.maritalStatus', binding: { strength: 'extensible', valueSet: 'http://hl7.org/fhir/ValueSet/marital-status' } }]);
+  t.match(check(ext, { resourceType: 'Patient', maritalStatus: { coding: [{ system: 'urn:oid:2.16.578.1.12.4.1.1.1101', code: '1' }] } }), [/^warning binding/]);
+});
+
+t.test('invariants the profile adds, with %resource; the core ones are the structure check\'s', async (t) => {
+  const sd = profile('Patient', [
+    { id: 'Patient.name', path: 'Patient.name', constraint: [{ key: 'nb-1', severity: 'error', human: 'A name has a family name', expression: 'family.exists()' }] },
+    { id: 'Patient', path: 'Patient', constraint: [{ key: 'nb-2', severity: 'warning', human: 'Give a birth date', expression: '%resource.birthDate.exists()' }] },
+  ]);
+  t.same(check(sd, { resourceType: 'Patient', birthDate: '1969-11-13', name: [{ family: 'Ødegård' }] }), []);
+  t.same(check(sd, { resourceType: 'Patient', name: [{ given: ['Åse'] }] }), [
+    'warning nb-2 Patient: nb-2: Give a birth date',
+    'error nb-1 Patient.name[0]: nb-1: A name has a family name',
+  ]);
+});
+
+t.test('a primitive with only an extension is present (json.html#primitive)', async (t) => {
+  const sd = profile('Patient', [{ id: 'Patient.birthDate', path: 'Patient.birthDate', min: 1 }]);
+  const absent = { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }] };
+  t.same(check(sd, { resourceType: 'Patient', _birthDate: absent }), []);
+  t.match(check(sd, { resourceType: 'Patient' }), [/Patient\.birthDate: minimum required = 1, but only found 0/]);
+});
+
+t.test('a slicing with a discriminator not evaluated here is not judged (no false reject)', async (t) => {
+  const sd = profile('List', [
+    { id: 'List.entry', path: 'List.entry', slicing: { discriminator: [{ type: 'profile', path: 'item.resolve()' }], rules: 'closed' } },
+    { id: 'List.entry:pas', path: 'List.entry', sliceName: 'pas', min: 1 },
+  ]);
+  t.same(check(sd, { resourceType: 'List', status: 'current', mode: 'working', entry: [{ item: { reference: 'Patient/1' } }] }), []);
+});
+
+t.test('a resource of another type than the profile', async (t) => {
+  t.match(check(telecom, { resourceType: 'Practitioner' }), [/The profile .* is for Patient, not Practitioner/]);
+});
