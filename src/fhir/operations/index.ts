@@ -7,23 +7,22 @@ import type { Handler } from '../context.ts';
 import { reindex } from './reindex.ts';
 import { validate } from './validate.ts';
 
+/** The handler that dispatches to `table` by the operation name the router matched */
+function dispatcher(table: Record<string, Handler>): Handler {
+  return (env, req, p) => {
+    const op = p.operation === undefined ? undefined : table[p.operation];
+    if (!op) return Promise.reject(new FhirError('FHIR_OPERATION_UNKNOWN', { detail: `$${p.operation}` }));
+    return op(env, req, p);
+  };
+}
+
+const names = (table: Record<string, Handler>): ReadonlySet<string> => new Set(Object.keys(table).map((k) => `$${k}`));
+
 const OPERATIONS: Record<string, Handler> = { reindex };
-
-export const SYSTEM_OPERATIONS: ReadonlySet<string> = new Set(Object.keys(OPERATIONS).map((k) => `$${k}`));
-
-export const systemOperation: Handler = (env, req, p) => {
-  const op = p.operation === undefined ? undefined : OPERATIONS[p.operation];
-  if (!op) return Promise.reject(new FhirError('FHIR_OPERATION_UNKNOWN', { detail: `$${p.operation}` }));
-  return op(env, req, p);
-};
-
 /** Operations on every resource type, at type and instance level */
 const TYPE_OPERATIONS: Record<string, Handler> = { validate };
 
-export const RESOURCE_OPERATIONS: ReadonlySet<string> = new Set(Object.keys(TYPE_OPERATIONS).map((k) => `$${k}`));
-
-export const resourceOperation: Handler = (env, req, p) => {
-  const op = p.operation === undefined ? undefined : TYPE_OPERATIONS[p.operation];
-  if (!op) return Promise.reject(new FhirError('FHIR_OPERATION_UNKNOWN', { detail: `$${p.operation}` }));
-  return op(env, req, p);
-};
+export const SYSTEM_OPERATIONS = names(OPERATIONS);
+export const RESOURCE_OPERATIONS = names(TYPE_OPERATIONS);
+export const systemOperation = dispatcher(OPERATIONS);
+export const resourceOperation = dispatcher(TYPE_OPERATIONS);
