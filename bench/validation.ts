@@ -10,8 +10,16 @@
  *
  * One-off costs come first and are only true in a fresh process: schema load + patch, first compile per type,
  * StructureDefinition indexing. Steady state: warm-up, then the median of 5 rounds of ~0.4 s each.
+ * Last, the validation issue's measure: the R4 example Patient against the no-basis Patient profile, ours beside
+ * @medplum/core's validateResource with the same profile.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadDataType, validateResource } from '@medplum/core';
+import type { StructureDefinition } from '@medplum/fhirtypes';
 import { ResourceValidator } from '../src/fhir/validation/index.ts';
+import { definitionsWith } from '../src/fhir/validation/definitions.ts';
+import { validateProfile } from '../src/fhir/validation/profile.ts';
 import { definitionStats, ensureDefinitionsIndexed } from '../src/fhir/validation/structure-definitions.ts';
 import { structureStats, structureValidator } from '../src/fhir/validation/structure.ts';
 
@@ -112,4 +120,47 @@ for (const [name, input, resources] of inputs) {
     const us = steady(() => fn(input));
     console.log(`  ${pad(name, 34)}${pad(lname, 8)}${num(us).padStart(14)}${num(1e6 / us, 0).padStart(14)}${num(us / resources).padStart(13)}`);
   }
+}
+
+// ---- against a profile: the R4 example Patient and the no-basis Patient profile (slicing on identifier and
+// extension, bindings), the issue's measure; beside it @medplum/core's validateResource with the same profile
+// (given the IG Publisher's snapshot, which it needs), in the same process.
+const SHARED = join(import.meta.dirname, '..', '..', 'shared');
+const NO_BASIS = join(SHARED, 'no-basis', 'package-2.2.0-snapshots');
+const EXAMPLE = join(SHARED, 'fhir-test-cases', 'bench', 'patient-example.json');
+if (existsSync(NO_BASIS) && existsSync(EXAMPLE)) {
+  const published = readdirSync(NO_BASIS).filter((f) => f.endsWith('.json'))
+    .map((f) => JSON.parse(readFileSync(join(NO_BASIS, f), 'utf8')) as StructureDefinition).filter((r) => r.resourceType === 'StructureDefinition');
+  const url = 'http://hl7.no/fhir/StructureDefinition/no-basis-Patient';
+  // ours generates its snapshots from the differentials (the published ones are removed)
+  const defs = definitionsWith(published.map((sd) => ({ ...sd, snapshot: undefined })));
+  const sd = defs.structureDefinition(url)!;
+  const example = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Record<string, unknown>;
+  const profileOnly = () => {
+    const errors = validateProfile(example, sd, defs).filter((i) => i.severity === 'error');
+    if (errors.length) throw new Error(`bench input rejected by the profile: ${JSON.stringify(errors)}`);
+  };
+  const first = timeOnce(profileOnly);
+  const withStructure = (v: ResourceValidator) => () => {
+    layer(v)(example);
+    profileOnly();
+  };
+  const medplumSd = published.find((p) => p.url === url)!;
+  for (const p of published) if (p.snapshot) loadDataType(p);
+  const medplum = () => void validateResource(example as never, { profile: medplumSd });
+  console.log(`\nagainst a profile: ${EXAMPLE.slice(SHARED.length + 1)} (R4 example Patient) and ${url}`);
+  console.log(`  first check (snapshot generated from the differential + element tree built) ${num(first)} ms`);
+  console.log(`  ${pad('validator', 72)}${'µs/validation'.padStart(14)}${'validations/s'.padStart(14)}`);
+  for (const [name, fn] of [
+    ['Helsebro: profile rules only (src/fhir/validation/profile.ts)', profileOnly],
+    ['Helsebro: schema layer + profile', withStructure(schema)],
+    ['Helsebro: full layer + profile ($validate, HELSEBRO_ENFORCE_PROFILES)', withStructure(full)],
+    ['peer: @medplum/core validateResource(profile, published snapshot)', medplum],
+  ] as [string, () => void][]) {
+    const us = steady(fn);
+    console.log(`  ${pad(name, 72)}${num(us).padStart(14)}${num(1e6 / us, 0).padStart(14)}`);
+  }
+  console.log('  target (validation issue): >= 5,000 validations/s of an R4 example Patient against a profile with slicing and bindings');
+} else {
+  console.log(`\nagainst a profile: skipped (no ${NO_BASIS} or ${EXAMPLE})`);
 }
