@@ -26,6 +26,7 @@ import { fromXml } from '../../src/fhir/xml/from-xml.ts';
 import { definitionsWith } from '../../src/fhir/validation/definitions.ts';
 import { validateProfile, type Definitions } from '../../src/fhir/validation/profile.ts';
 import { SnapshotError } from '../../src/fhir/validation/snapshot.ts';
+import { validateQuestionnaireResponse } from '../../src/fhir/validation/questionnaire.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const DIR = resolve(ROOT, '..', 'shared', 'fhir-test-cases', 'validator');
@@ -99,6 +100,7 @@ function base(c: Case): Verdict {
   const defs = definitionsFor(c);
   const claims = (resource.meta as { profile?: unknown } | undefined)?.profile;
   for (const url of Array.isArray(claims) ? claims.map(String) : []) errors.push(...(againstProfile(resource, url, defs) ?? []));
+  if (resource.resourceType === 'QuestionnaireResponse') errors.push(...errorsOf(validateQuestionnaireResponse(resource as never, defs)));
   return { run: true, valid: errors.length === 0, errors };
 }
 

@@ -13,6 +13,7 @@ import { FhirError, issueOf, type ErrorIssue } from '../errors/fhir-error.ts';
 import type { Repository } from '../store/repository.ts';
 import { validateProfile, type ProfileIssue } from './validation/profile.ts';
 import { SnapshotError } from './validation/snapshot.ts';
+import { validateQuestionnaireResponse } from './validation/questionnaire.ts';
 import type { Env, ReferenceSite } from './context.ts';
 import type { FhirRequest } from './types.ts';
 
@@ -106,9 +107,18 @@ export async function profileIssues(env: Env, resource: Resource, urls: readonly
   return issues;
 }
 
+/** A QuestionnaireResponse against the Questionnaire it answers, when the server holds it */
+export async function questionnaireIssues(env: Env, resource: Resource): Promise<ErrorIssue[]> {
+  if (resource.resourceType !== 'QuestionnaireResponse') return [];
+  const defs = await env.deps.conformance.definitions();
+  return validateQuestionnaireResponse(resource, defs)
+    .map((f) => issueOf('FHIR_PROFILE_VIOLATION', { type: resource.questionnaire, detail: f.message, expression: f.expression }, f.severity));
+}
+
 /** Profile enforcement on write (off unless the server option is on): 422 with every error */
 export async function checkProfiles(env: Env, resource: Resource): Promise<void> {
   if (!env.deps.options.enforceProfiles) return;
-  const errors = (await profileIssues(env, resource, resource.meta?.profile ?? [])).filter((i) => i.severity === 'error');
+  const issues = [...(await profileIssues(env, resource, resource.meta?.profile ?? [])), ...(await questionnaireIssues(env, resource))];
+  const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) throw FhirError.fromIssues(errors);
 }

@@ -19,7 +19,7 @@ import { FhirError, issueOf, type ErrorIssue } from '../../errors/fhir-error.ts'
 import type { Handler, RouteParams } from '../context.ts';
 import { outcomeOf } from '../outcome.ts';
 import type { FhirRequest } from '../types.ts';
-import { checkReferences, profileIssues, requireResourceBody } from '../write-path.ts';
+import { checkReferences, profileIssues, questionnaireIssues, requireResourceBody } from '../write-path.ts';
 
 const MODES = new Set(['create', 'update', 'delete', 'profile']);
 
@@ -82,7 +82,7 @@ async function forWrite(env: Parameters0<typeof validate>, req: FhirRequest, typ
     }
   }
   const profiles = [...new Set([...(resource.meta?.profile ?? []), ...(input.profile ? [input.profile] : [])])];
-  issues.push(...(await profileIssues(env, resource, profiles)));
+  issues.push(...(await profileIssues(env, resource, profiles)), ...(await questionnaireIssues(env, resource)));
   return issues;
 }
 

@@ -22,7 +22,7 @@
  *
  * A compiled view of each snapshot (its element tree) is kept per profile url (issue: validation, point 2).
  */
-import type { CodeSystem, CodeSystemConcept, ElementDefinition, StructureDefinition, ValueSet } from '@medplum/fhirtypes';
+import type { CodeSystem, CodeSystemConcept, ElementDefinition, Questionnaire, StructureDefinition, ValueSet } from '@medplum/fhirtypes';
 import { isDeepStrictEqual } from 'node:util';
 import { compileFhirPath } from '../fhirpath.ts';
 import { snapshotOf, type Resolver } from './snapshot.ts';
@@ -41,6 +41,8 @@ export interface Definitions {
   structureDefinition: Resolver;
   valueSet?: (url: string) => ValueSet | undefined;
   codeSystem?: (url: string) => CodeSystem | undefined;
+  /** the Questionnaire a QuestionnaireResponse answers (./questionnaire.ts) */
+  questionnaire?: (url: string) => Questionnaire | undefined;
 }
 
 interface Node {

@@ -1,5 +1,5 @@
 /**
- * The conformance resources the server holds (StructureDefinition, ValueSet, CodeSystem), over the R4 core
+ * The conformance resources the server holds (StructureDefinition, ValueSet, CodeSystem, Questionnaire), over the R4 core
  * definitions, as the profile validator's lookup (./definitions.ts). Loaded from the store on first use and
  * kept until a write touches one of those types (the router calls invalidate()), so a profile is read and its
  * snapshot built once, not on every validation (issue: validation, point 2).
@@ -9,7 +9,7 @@ import type { Repository } from '../../store/repository.ts';
 import { definitionsWith } from './definitions.ts';
 import type { Definitions } from './profile.ts';
 
-export const CONFORMANCE_TYPES: ReadonlySet<string> = new Set(['StructureDefinition', 'ValueSet', 'CodeSystem']);
+export const CONFORMANCE_TYPES: ReadonlySet<string> = new Set(['StructureDefinition', 'ValueSet', 'CodeSystem', 'Questionnaire']);
 const PAGE = 500;
 
 export class ConformanceRegistry {

@@ -1,0 +1,58 @@
+/**
+ * QuestionnaireResponse against its Questionnaire (src/fhir/validation/questionnaire.ts): the rules of
+ * https://hl7.org/fhir/R4/questionnaireresponse.html and questionnaire.html#enableWhen, on a small
+ * DMS-flavoured form (synthetic).
+ */
+import type { Questionnaire, QuestionnaireResponse } from '@medplum/fhirtypes';
+import t from 'tap';
+import { definitionsWith } from '../../../../src/fhir/validation/definitions.ts';
+import { validateQuestionnaireResponse } from '../../../../src/fhir/validation/questionnaire.ts';
+
+const q: Questionnaire = {
+  resourceType: 'Questionnaire', url: 'http://helsebro.test/Questionnaire/utskrivningsklar', status: 'active',
+  item: [
+    { linkId: 'klar', text: 'Utskrivningsklar?', type: 'boolean', required: true },
+    { linkId: 'dato', text: 'Dato', type: 'date', enableWhen: [{ question: 'klar', operator: '=', answerBoolean: true }], required: true },
+    { linkId: 'tiltak', text: 'Tiltak', type: 'choice', repeats: true, answerOption: [
+      { valueCoding: { system: 'http://helsebro.test/tiltak', code: 'hjemmesykepleie' } },
+      { valueCoding: { system: 'http://helsebro.test/tiltak', code: 'korttidsopphold' } },
+    ] },
+    { linkId: 'kommentar', text: 'Kommentar', type: 'string', maxLength: 10 },
+    { linkId: 'info', text: 'Les dette', type: 'display' },
+  ],
+};
+const defs = definitionsWith([q]);
+const qr = (item: QuestionnaireResponse['item']): QuestionnaireResponse => ({ resourceType: 'QuestionnaireResponse', questionnaire: q.url, status: 'completed', item });
+const messages = (r: QuestionnaireResponse) => validateQuestionnaireResponse(r, defs).map((i) => `${i.severity} ${i.expression}: ${i.message}`);
+
+t.test('a conforming response', async (t) => {
+  t.same(messages(qr([
+    { linkId: 'klar', answer: [{ valueBoolean: true }] },
+    { linkId: 'dato', answer: [{ valueDate: '2026-11-24' }] },
+    { linkId: 'tiltak', answer: [{ valueCoding: { system: 'http://helsebro.test/tiltak', code: 'hjemmesykepleie' } }, { valueCoding: { system: 'http://helsebro.test/tiltak', code: 'korttidsopphold' } }] },
+  ])), []);
+});
+
+t.test('required items, enabled by enableWhen; answers to an item that is not enabled', async (t) => {
+  t.same(messages(qr([{ linkId: 'klar', answer: [{ valueBoolean: true }] }])), ["error QuestionnaireResponse: No response answer found for required item 'dato'"]);
+  t.same(messages(qr([{ linkId: 'klar', answer: [{ valueBoolean: false }] }])), [], 'dato is not enabled, so not required');
+  t.same(messages(qr([{ linkId: 'klar', answer: [{ valueBoolean: false }] }, { linkId: 'dato', answer: [{ valueDate: '2026-11-24' }] }])),
+    ["error QuestionnaireResponse.item[1]: Item has answer, even though it is not enabled (item id = 'dato')"]);
+  t.same(messages(qr([])), ["error QuestionnaireResponse: No response answer found for required item 'klar'"]);
+});
+
+t.test('linkIds, answer types, options, lengths, repeats, display items', async (t) => {
+  const base = [{ linkId: 'klar', answer: [{ valueBoolean: false }] }];
+  t.same(messages(qr([...base, { linkId: 'ukjent', answer: [{ valueString: 'x' }] }])), ["error QuestionnaireResponse: LinkId 'ukjent' not found in questionnaire"]);
+  t.same(messages(qr([{ linkId: 'klar', answer: [{ valueString: 'ja' }] }])), ['error QuestionnaireResponse.item[0].answer[0].value.ofType(String): Answer value must be of the type Boolean not String']);
+  t.same(messages(qr([...base, { linkId: 'tiltak', answer: [{ valueCoding: { system: 'http://helsebro.test/tiltak', code: 'sykehjem' } }] }])),
+    ['error QuestionnaireResponse.item[1].answer[0].value.ofType(Coding): The coding {"system":"http://helsebro.test/tiltak","code":"sykehjem"} is not in the set of permitted values']);
+  t.same(messages(qr([...base, { linkId: 'kommentar', answer: [{ valueString: 'altfor lang tekst' }] }])),
+    ["error QuestionnaireResponse.item[1].answer[0].value.ofType(String): The answer 'altfor lang tekst' is longer then the allowed maximum length of 10"]);
+  t.same(messages(qr([...base, { linkId: 'kommentar', answer: [{ valueString: 'en' }, { valueString: 'to' }] }])), ['error QuestionnaireResponse.item[1]: Only one response answer item with this linkId allowed']);
+  t.same(messages(qr([...base, { linkId: 'info', answer: [{ valueString: 'lest' }] }])), ["error QuestionnaireResponse.item[1]: Items of type 'display' cannot have answers"]);
+});
+
+t.test('no questionnaire to check against: nothing is judged', async (t) => {
+  t.same(validateQuestionnaireResponse({ ...qr([]), questionnaire: 'http://example.org/Questionnaire/ukjent' }, defs), []);
+});
