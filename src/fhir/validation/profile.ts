@@ -20,7 +20,9 @@
  * and type profiles of elements (an element typed `Reference(no-basis-Patient)` or `HumanName(no-basis-...)`
  * is checked against the base type only).
  *
- * A compiled view of each snapshot (its element tree) is kept per profile url (issue: validation, point 2).
+ * A compiled view of each snapshot (its element tree) is kept per StructureDefinition object, as long as the
+ * object lives (the server's registry keeps them until a conformance resource is written: issue: validation,
+ * point 2).
  */
 import type { CodeSystem, CodeSystemConcept, ElementDefinition, Questionnaire, StructureDefinition, ValueSet } from '@medplum/fhirtypes';
 import { isDeepStrictEqual } from 'node:util';
@@ -56,12 +58,12 @@ interface Node {
 const CORE = 'http://hl7.org/fhir/StructureDefinition/';
 type Json = Record<string, unknown>;
 
-const trees = new Map<string, Node>();
+/** Per StructureDefinition object: two profiles with one url (a new upload, another test case) never share */
+const trees = new WeakMap<StructureDefinition, Node>();
 
-/** The element tree of a profile's snapshot (cached per url and version) */
+/** The element tree of a profile's snapshot (cached per StructureDefinition) */
 function treeOf(sd: StructureDefinition, defs: Definitions): Node {
-  const key = `${sd.url}|${sd.version ?? ''}`;
-  let root = trees.get(key);
+  let root = trees.get(sd);
   if (!root) {
     const elements = snapshotOf(sd, defs.structureDefinition);
     const byId = new Map<string, Node>();
@@ -83,8 +85,7 @@ function treeOf(sd: StructureDefinition, defs: Definitions): Node {
       }
     }
     if (!root) throw new Error(`${sd.url}: empty snapshot`);
-    if (trees.size > 500) trees.delete(trees.keys().next().value!);
-    trees.set(key, root);
+    trees.set(sd, root);
   }
   return root;
 }
