@@ -134,17 +134,21 @@ function patchTimes(): void {
 }
 
 const CALENDAR = new Set(['year', 'years', 'month', 'months', 'week', 'weeks', 'day', 'days', 'hour', 'hours', 'minute', 'minutes', 'second', 'seconds', 'millisecond', 'milliseconds']);
-const SECONDS = new Set(['second', 'seconds', "'s'"]);
+/** Units at second precision or coarser: date arithmetic ignores their decimal part (N1 §6.6.1) */
+const TRUNCATED = new Set(['year', 'years', 'month', 'months', 'week', 'weeks', 'day', 'days', 'hour', 'hours', 'minute', 'minutes', 'second', 'seconds',
+  "'a'", "'mo'", "'wk'", "'d'", "'h'", "'min'", "'s'"]);
 
 /**
  * A duration as date arithmetic takes it (N1 §6.6.1): a calendar word written as a UCUM string (`1 'month'`,
- * testMinus5) is that calendar unit, and a number of seconds loses its decimal part ("for precisions above
- * seconds, the decimal portion of the time-valued quantity is ignored": `+ 0.1 's'` adds nothing, testPlusDate19)
+ * testMinus5) is that calendar unit, and a duration in seconds or coarser loses its decimal part ("for
+ * precisions above seconds, the decimal portion of the time-valued quantity is ignored": `+ 0.1 's'` adds
+ * nothing, testPlusDate19; `+ 7.7 days` adds 7)
  */
 function calendarQuantity(q: Quantity): Quantity {
   const unit = typeof q.unit === 'string' && /^'[a-z]+'$/.test(q.unit) && CALENDAR.has(q.unit.slice(1, -1)) ? q.unit.slice(1, -1) : q.unit;
   const v = q.value as { truncate?: () => unknown } | undefined;
-  const value = SECONDS.has(unit) && typeof v?.truncate === 'function' ? v.truncate() : q.value;
+  // truncated here, so fhirpath.js has nothing to warn about on the console (a server's stdout is its log)
+  const value = TRUNCATED.has(unit) && typeof v?.truncate === 'function' ? v.truncate() : q.value;
   if (unit === q.unit && value === q.value) return q;
   const copy = Object.create(Object.getPrototypeOf(q) as object) as Quantity;
   return Object.assign(copy, q, { unit, value });

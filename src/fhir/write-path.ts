@@ -11,7 +11,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError, issueOf, type ErrorIssue } from '../errors/fhir-error.ts';
 import type { Repository } from '../store/repository.ts';
-import { validateProfile, type ProfileIssue } from './validation/profile.ts';
+import { claimedProfiles, validateProfile, type ProfileIssue } from './validation/profile.ts';
 import { SnapshotError } from './validation/snapshot.ts';
 import { validateQuestionnaireResponse } from './validation/questionnaire.ts';
 import type { Env, ReferenceSite } from './context.ts';
@@ -83,23 +83,30 @@ async function checkTargets(repo: Repository, refs: ReferenceSite[], baseUrl: st
   if (issues.length > 0) throw FhirError.fromIssues(issues);
 }
 
-/** The errors and warnings of `resource` against each profile url (unknown ones: FHIR_PROFILE_UNKNOWN warnings) */
-export async function profileIssues(env: Env, resource: Resource, urls: readonly string[]): Promise<ErrorIssue[]> {
-  if (urls.length === 0) return [];
+/**
+ * The errors and warnings against the profiles each resource claims (the resource itself, and contained, Bundle
+ * entry and Parameters resources) plus `extra` urls for the resource itself; unknown ones are
+ * FHIR_PROFILE_UNKNOWN warnings.
+ */
+export async function profileIssues(env: Env, top: Resource, extra: readonly string[] = []): Promise<ErrorIssue[]> {
+  const claims = [...claimedProfiles(top as unknown as Record<string, unknown>), ...extra.map((url) => ({ resource: top as unknown as Record<string, unknown>, at: top.resourceType, url }))];
+  const seen = new Set<string>();
+  const targets = claims.filter((c) => !seen.has(`${c.at}|${c.url}`) && seen.add(`${c.at}|${c.url}`));
+  if (targets.length === 0) return [];
   const defs = await env.deps.conformance.definitions();
   const issues: ErrorIssue[] = [];
-  for (const url of urls) {
+  for (const { resource, at, url } of targets) {
     const sd = defs.structureDefinition(url);
     if (!sd) {
-      issues.push(issueOf('FHIR_PROFILE_UNKNOWN', { detail: url, expression: resource.resourceType }, 'warning'));
+      issues.push(issueOf('FHIR_PROFILE_UNKNOWN', { detail: url, expression: at }, 'warning'));
       continue;
     }
     let found: ProfileIssue[];
     try {
-      found = validateProfile(resource as unknown as Record<string, unknown>, sd, defs);
+      found = validateProfile(resource, sd, defs, { at });
     } catch (e) {
       if (!(e instanceof SnapshotError)) throw e;
-      issues.push(issueOf('FHIR_PROFILE_VIOLATION', { type: url, detail: `the profile cannot be used: ${e.message}`, expression: resource.resourceType }, 'warning'));
+      issues.push(issueOf('FHIR_PROFILE_VIOLATION', { type: url, detail: `the profile cannot be used: ${e.message}`, expression: at }, 'warning'));
       continue;
     }
     for (const f of found) issues.push(issueOf('FHIR_PROFILE_VIOLATION', { type: url, detail: f.message, expression: f.expression }, f.severity));
@@ -118,7 +125,7 @@ export async function questionnaireIssues(env: Env, resource: Resource): Promise
 /** Profile enforcement on write (off unless the server option is on): 422 with every error */
 export async function checkProfiles(env: Env, resource: Resource): Promise<void> {
   if (!env.deps.options.enforceProfiles) return;
-  const issues = [...(await profileIssues(env, resource, resource.meta?.profile ?? [])), ...(await questionnaireIssues(env, resource))];
+  const issues = [...(await profileIssues(env, resource)), ...(await questionnaireIssues(env, resource))];
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) throw FhirError.fromIssues(errors);
 }

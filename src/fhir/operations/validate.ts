@@ -81,8 +81,7 @@ async function forWrite(env: Parameters0<typeof validate>, req: FhirRequest, typ
       issues.push(...e.issues);
     }
   }
-  const profiles = [...new Set([...(resource.meta?.profile ?? []), ...(input.profile ? [input.profile] : [])])];
-  issues.push(...(await profileIssues(env, resource, profiles)), ...(await questionnaireIssues(env, resource)));
+  issues.push(...(await profileIssues(env, resource, input.profile ? [input.profile] : [])), ...(await questionnaireIssues(env, resource)));
   return issues;
 }
 

@@ -90,16 +90,46 @@ function treeOf(sd: StructureDefinition, defs: Definitions): Node {
   return root;
 }
 
-export function validateProfile(resource: Json, sd: StructureDefinition, defs: Definitions): ProfileIssue[] {
+export interface ProfileOptions {
+  /** Where the resource sits in the one being validated (`Bundle.entry[2].resource`): issues are prefixed */
+  at?: string;
+}
+
+export function validateProfile(resource: Json, sd: StructureDefinition, defs: Definitions, opts: ProfileOptions = {}): ProfileIssue[] {
   const issues: ProfileIssue[] = [];
   const root = treeOf(sd, defs);
+  const at = opts.at ?? String(resource.resourceType);
   if (sd.type && resource.resourceType !== sd.type) {
-    issues.push({ severity: 'error', expression: String(resource.resourceType), rule: 'type', message: `The profile ${sd.url} is for ${sd.type}, not ${String(resource.resourceType)}` });
+    issues.push({ severity: 'error', expression: at, rule: 'type', message: `The profile ${sd.url} is for ${sd.type}, not ${String(resource.resourceType)}` });
     return issues;
   }
-  new Checker(defs, issues, resource).node(resource, root, String(resource.resourceType), undefined);
+  new Checker(defs, issues, resource).node(resource, root, at, undefined);
   return issues;
 }
+
+/**
+ * The resources inside `resource` that claim profiles, with where they sit: the resource itself, contained
+ * resources, Bundle entries and Parameters resources (recursively). Each claimed profile applies to its own
+ * resource (validation.html#profiles).
+ */
+export function claimedProfiles(resource: Json, at: string = String(resource.resourceType)): { resource: Json; at: string; url: string }[] {
+  const out: { resource: Json; at: string; url: string }[] = [];
+  const claims = (resource.meta as { profile?: unknown } | undefined)?.profile;
+  if (Array.isArray(claims)) for (const url of claims) out.push({ resource, at, url: String(url) });
+  const inner = (list: unknown, path: string, pick: (x: Json) => unknown) => {
+    if (!Array.isArray(list)) return;
+    list.forEach((x, i) => {
+      const r = pick(x as Json);
+      if (r && typeof r === 'object' && typeof (r as Json).resourceType === 'string') out.push(...claimedProfiles(r as Json, `${path}[${i}]${pick === self ? '' : '.resource'}`));
+    });
+  };
+  inner(resource.contained, `${at}.contained`, self);
+  if (resource.resourceType === 'Bundle') inner(resource.entry, `${at}.entry`, (e) => e.resource);
+  if (resource.resourceType === 'Parameters') inner(resource.parameter, `${at}.parameter`, (p) => p.resource);
+  return out;
+}
+
+const self = (x: Json): Json => x;
 
 class Checker {
   readonly #defs: Definitions;
