@@ -216,6 +216,15 @@ export const CATALOGUE = {
     status: 422, issueType: 'invariant', v2: '207', apprec: null,
     message: (e) => `Profile ${d(e.type)}: ${d(e.detail)}`,
   },
+  // terminology operations (src/terminology, src/fhir/operations)
+  FHIR_TERMINOLOGY_UNAVAILABLE: {
+    status: 422, issueType: 'not-supported', v2: '207', apprec: null,
+    message: (e) => `Terminology not available here: ${d(e.detail)}`,
+  },
+  FHIR_CODE_UNKNOWN: {
+    status: 404, issueType: 'code-invalid', v2: '103', apprec: null,
+    message: (e) => `Unknown code: ${d(e.detail)}`,
+  },
   FHIR_VALIDATION_OK: {
     status: 200, issueType: 'informational', v2: '207', apprec: null, warningOnly: true,
     message: (e) => `No issues found (mode ${d(e.detail)})`,

@@ -9,7 +9,7 @@ import type { Repository } from '../store/repository.ts';
 import type { RouteParams, RouterDeps } from './context.ts';
 import { R4_RESOURCE_TYPE_SET } from './r4-resource-types.ts';
 import { findHandler, methodsFor, type Shape } from './routes.ts';
-import { RESOURCE_OPERATIONS, SYSTEM_OPERATIONS } from './operations/index.ts';
+import { isResourceOperation, SYSTEM_OPERATIONS } from './operations/index.ts';
 import { CONFORMANCE_TYPES } from './validation/registry.ts';
 import type { FhirRequest, FhirResponse } from './types.ts';
 import { loadCustomParameters } from './custom-params.ts';
@@ -73,8 +73,8 @@ export function matchPath(path: string[]): { shape: Shape; params: RouteParams }
   if (n === 1 && first === '_history') return { shape: 'system-history', params: {} };
   if (n === 1 && first === '_search') return { shape: 'system-search', params: {} };
   if (n === 1 && SYSTEM_OPERATIONS.has(first)) return { shape: 'system-operation', params: { operation: first.slice(1) } };
-  if (n === 2 && R4_RESOURCE_TYPE_SET.has(first) && RESOURCE_OPERATIONS.has(second)) return { shape: 'type-operation', params: { type: first, operation: second.slice(1) } };
-  if (n === 3 && R4_RESOURCE_TYPE_SET.has(first) && RESOURCE_OPERATIONS.has(third)) {
+  if (n === 2 && R4_RESOURCE_TYPE_SET.has(first) && isResourceOperation(first, second)) return { shape: 'type-operation', params: { type: first, operation: second.slice(1) } };
+  if (n === 3 && R4_RESOURCE_TYPE_SET.has(first) && isResourceOperation(first, third)) {
     if (!ID_PATTERN.test(second)) throw new FhirError('FHIR_ID_INVALID', { id: second });
     return { shape: 'instance-operation', params: { type: first, id: second, operation: third.slice(1) } };
   }

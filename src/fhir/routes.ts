@@ -72,6 +72,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', shape: 'system-operation', handler: systemOperation },
   { method: 'POST', shape: 'type-operation', handler: resourceOperation },
   { method: 'POST', shape: 'instance-operation', handler: resourceOperation },
+  { method: 'GET', shape: 'type-operation', handler: resourceOperation },
+  { method: 'GET', shape: 'instance-operation', handler: resourceOperation },
 ];
 
 const index = new Map<string, Handler>();

@@ -7,7 +7,7 @@ import type { CapabilityStatement, CapabilityStatementRestResource } from '@medp
 import { supportedSearchParams } from '../../search/parse.ts';
 import { R4_RESOURCE_TYPES } from '../r4-resource-types.ts';
 import { ROUTES, type SystemInteraction, type TypeInteraction } from '../routes.ts';
-import { RESOURCE_OPERATIONS, SYSTEM_OPERATIONS } from '../operations/index.ts';
+import { operationsOf, SYSTEM_OPERATIONS } from '../operations/index.ts';
 import type { Handler } from '../context.ts';
 import type { HelsebroOptions } from '../../config/options.ts';
 
@@ -47,7 +47,7 @@ export function buildCapabilityStatement(baseUrl: string, options: HelsebroOptio
     searchRevInclude: ['*'],
     searchParam: supportedSearchParams(type).map((p) => ({ name: p.name, definition: p.definition, type: p.type as 'string' })),
     // The type and instance $operations the router dispatches (../operations/index.ts), defined by HL7
-    operation: [...RESOURCE_OPERATIONS].map((op) => ({ name: op.slice(1), definition: `http://hl7.org/fhir/OperationDefinition/Resource-${op.slice(1)}` })),
+    operation: operationsOf(type),
   }));
   return {
     resourceType: 'CapabilityStatement',

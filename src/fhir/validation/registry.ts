@@ -1,26 +1,42 @@
 /**
- * The conformance resources the server holds (StructureDefinition, ValueSet, CodeSystem, Questionnaire), over the R4 core
+ * The conformance resources the server holds (StructureDefinition, ValueSet, CodeSystem, Questionnaire,
+ * ConceptMap), over the R4 core
  * definitions, as the profile validator's lookup (./definitions.ts). Loaded from the store on first use and
  * kept until a write touches one of those types (the router calls invalidate()), so a profile is read and its
  * snapshot built once, not on every validation (issue: validation, point 2).
  */
 import type { Resource } from '@medplum/fhirtypes';
 import type { Repository } from '../../store/repository.ts';
+import { Terminology } from '../../terminology/service.ts';
 import { definitionsWith } from './definitions.ts';
 import type { Definitions } from './profile.ts';
 
-export const CONFORMANCE_TYPES: ReadonlySet<string> = new Set(['StructureDefinition', 'ValueSet', 'CodeSystem', 'Questionnaire']);
+export const CONFORMANCE_TYPES: ReadonlySet<string> = new Set(['StructureDefinition', 'ValueSet', 'CodeSystem', 'Questionnaire', 'ConceptMap']);
 const PAGE = 500;
+
+interface Loaded {
+  definitions: Definitions;
+  terminology: Terminology;
+}
 
 export class ConformanceRegistry {
   readonly #repo: Repository;
-  #loading: Promise<Definitions> | undefined;
+  #loading: Promise<Loaded> | undefined;
 
   constructor(repo: Repository) {
     this.#repo = repo;
   }
 
-  definitions(): Promise<Definitions> {
+  async definitions(): Promise<Definitions> {
+    return (await this.#loaded()).definitions;
+  }
+
+  /** The terminology service over the bundled R4 terminology and the server's own (src/terminology) */
+  async terminology(): Promise<Terminology> {
+    return (await this.#loaded()).terminology;
+  }
+
+  #loaded(): Promise<Loaded> {
     this.#loading ??= this.#load().catch((e: unknown) => {
       this.#loading = undefined;
       throw e;
@@ -32,7 +48,7 @@ export class ConformanceRegistry {
     this.#loading = undefined;
   }
 
-  async #load(): Promise<Definitions> {
+  async #load(): Promise<Loaded> {
     const held: Resource[] = [];
     for (const type of CONFORMANCE_TYPES) {
       for (let offset = 0; ; offset += PAGE) {
@@ -41,6 +57,6 @@ export class ConformanceRegistry {
         if (page.entries.length < PAGE) break;
       }
     }
-    return definitionsWith(held);
+    return { definitions: definitionsWith(held), terminology: new Terminology(held) };
   }
 }
