@@ -24,7 +24,9 @@
  * object lives (the server's registry keeps them until a conformance resource is written: issue: validation,
  * point 2).
  */
-import type { CodeSystem, CodeSystemConcept, ElementDefinition, Questionnaire, StructureDefinition, ValueSet } from '@medplum/fhirtypes';
+import type { ElementDefinition, Questionnaire, StructureDefinition } from '@medplum/fhirtypes';
+import { FhirError } from '../../errors/fhir-error.ts';
+import type { Terminology } from '../../terminology/service.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { compileFhirPath } from '../fhirpath.ts';
 import { snapshotOf, type Resolver } from './snapshot.ts';
@@ -41,10 +43,10 @@ export interface ProfileIssue {
 /** Everything the profile validator may need to look up: profiles, extensions, value sets, code systems */
 export interface Definitions {
   structureDefinition: Resolver;
-  valueSet?: (url: string) => ValueSet | undefined;
-  codeSystem?: (url: string) => CodeSystem | undefined;
   /** the Questionnaire a QuestionnaireResponse answers (./questionnaire.ts) */
   questionnaire?: (url: string) => Questionnaire | undefined;
+  /** value set expansion for bindings (src/terminology) */
+  terminology?: Terminology;
 }
 
 interface Node {
@@ -377,38 +379,25 @@ function codingsOf(v: unknown): Coding[] {
   return [];
 }
 
-const expansions = new Map<string, Set<string> | null>();
+/** Expansions per lookup object: two definition sets with one value set url (test cases, uploads) never share */
+const expansions = new WeakMap<Definitions, Map<string, Set<string> | null>>();
 
-/** `system|code` of every code in a value set, when it can be expanded from what the resolver holds */
+/** `system|code` of every code in a value set, when the terminology service can expand it here */
 export function expand(url: string, defs: Definitions): Set<string> | undefined {
+  let cache = expansions.get(defs);
+  if (!cache) expansions.set(defs, (cache = new Map()));
   const key = url.split('|')[0];
-  if (expansions.has(key)) return expansions.get(key) ?? undefined;
-  const vs = defs.valueSet?.(key);
-  let out: Set<string> | null = null;
-  if (vs) {
-    out = new Set();
-    for (const c of vs.expansion?.contains ?? []) if (c.code) out.add(`${c.system ?? ''}|${c.code}`);
-    for (const inc of vs.compose?.include ?? []) {
-      if (inc.valueSet?.length || inc.filter?.length) {
-        out = null;
-        break;
+  if (!cache.has(key)) {
+    const vs = defs.terminology?.valueSet(key);
+    let out: Set<string> | null = null;
+    if (vs) {
+      try {
+        out = new Set(defs.terminology!.concepts(vs).map((c) => `${c.system}|${c.code}`));
+      } catch (e) {
+        if (!(e instanceof FhirError)) throw e; // not expandable here: no verdict
       }
-      if (!inc.system) continue;
-      if (inc.concept?.length) {
-        for (const c of inc.concept) out.add(`${inc.system}|${c.code}`);
-        continue;
-      }
-      const cs = defs.codeSystem?.(inc.system);
-      if (!cs?.concept || cs.content !== 'complete') {
-        out = null;
-        break;
-      }
-      const walk = (list: CodeSystemConcept[]) => list.forEach((c) => { out!.add(`${inc.system}|${c.code}`); walk(c.concept ?? []); });
-      walk(cs.concept);
     }
-    if (out && vs.compose?.exclude?.length) out = null;
+    cache.set(key, out);
   }
-  if (expansions.size > 2000) expansions.clear();
-  expansions.set(key, out);
-  return out ?? undefined;
+  return cache.get(key) ?? undefined;
 }

@@ -7,36 +7,27 @@
  */
 import type { Resource } from '@medplum/fhirtypes';
 import type { Repository } from '../../store/repository.ts';
-import { Terminology } from '../../terminology/service.ts';
+import type { Terminology } from '../../terminology/service.ts';
 import { definitionsWith } from './definitions.ts';
 import type { Definitions } from './profile.ts';
 
 export const CONFORMANCE_TYPES: ReadonlySet<string> = new Set(['StructureDefinition', 'ValueSet', 'CodeSystem', 'Questionnaire', 'ConceptMap']);
 const PAGE = 500;
 
-interface Loaded {
-  definitions: Definitions;
-  terminology: Terminology;
-}
-
 export class ConformanceRegistry {
   readonly #repo: Repository;
-  #loading: Promise<Loaded> | undefined;
+  #loading: Promise<Definitions> | undefined;
 
   constructor(repo: Repository) {
     this.#repo = repo;
   }
 
-  async definitions(): Promise<Definitions> {
-    return (await this.#loaded()).definitions;
-  }
-
   /** The terminology service over the bundled R4 terminology and the server's own (src/terminology) */
   async terminology(): Promise<Terminology> {
-    return (await this.#loaded()).terminology;
+    return (await this.definitions()).terminology!;
   }
 
-  #loaded(): Promise<Loaded> {
+  definitions(): Promise<Definitions> {
     this.#loading ??= this.#load().catch((e: unknown) => {
       this.#loading = undefined;
       throw e;
@@ -48,7 +39,7 @@ export class ConformanceRegistry {
     this.#loading = undefined;
   }
 
-  async #load(): Promise<Loaded> {
+  async #load(): Promise<Definitions> {
     const held: Resource[] = [];
     for (const type of CONFORMANCE_TYPES) {
       for (let offset = 0; ; offset += PAGE) {
@@ -57,6 +48,6 @@ export class ConformanceRegistry {
         if (page.entries.length < PAGE) break;
       }
     }
-    return { definitions: definitionsWith(held), terminology: new Terminology(held) };
+    return definitionsWith(held);
   }
 }
