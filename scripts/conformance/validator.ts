@@ -27,6 +27,7 @@ import { definitionsWith } from '../../src/fhir/validation/definitions.ts';
 import { claimedProfiles, validateProfile, type Definitions } from '../../src/fhir/validation/profile.ts';
 import { SnapshotError } from '../../src/fhir/validation/snapshot.ts';
 import { validateQuestionnaireResponse } from '../../src/fhir/validation/questionnaire.ts';
+import { checkExtensions } from '../../src/fhir/validation/extensions.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const SHARED = process.env.HELSEBRO_SHARED ?? resolve(ROOT, '..', 'shared');
@@ -105,6 +106,8 @@ function base(c: Case): Verdict {
   const defs = definitionsFor(c);
   for (const claim of claimedProfiles(resource)) errors.push(...(againstProfile(claim.resource, claim.url, defs, claim.at) ?? []));
   if (resource.resourceType === 'QuestionnaireResponse') errors.push(...errorsOf(validateQuestionnaireResponse(resource as never, defs)));
+  // the Java validator's reading: an extension whose definition cannot be found is an error
+  errors.push(...errorsOf(checkExtensions(resource, defs, { unknown: 'error' })));
   return { run: true, valid: errors.length === 0, errors };
 }
 

@@ -216,6 +216,10 @@ export const CATALOGUE = {
     status: 422, issueType: 'invariant', v2: '207', apprec: null,
     message: (e) => `Profile ${d(e.type)}: ${d(e.detail)}`,
   },
+  FHIR_EXTENSION_INVALID: {
+    status: 422, issueType: 'extension', v2: '207', apprec: null,
+    message: (e) => `${d(e.detail)}`,
+  },
   // terminology operations (src/terminology, src/fhir/operations)
   FHIR_TERMINOLOGY_UNAVAILABLE: {
     status: 422, issueType: 'not-supported', v2: '207', apprec: null,

@@ -14,6 +14,7 @@ import type { Repository } from '../store/repository.ts';
 import { claimedProfiles, validateProfile, type ProfileIssue } from './validation/profile.ts';
 import { SnapshotError } from './validation/snapshot.ts';
 import { validateQuestionnaireResponse } from './validation/questionnaire.ts';
+import { checkExtensions } from './validation/extensions.ts';
 import type { Env, ReferenceSite } from './context.ts';
 import type { FhirRequest } from './types.ts';
 
@@ -122,10 +123,17 @@ export async function questionnaireIssues(env: Env, resource: Resource): Promise
     .map((f) => issueOf('FHIR_PROFILE_VIOLATION', { type: resource.questionnaire, detail: f.message, expression: f.expression }, f.severity));
 }
 
+/** Extensions against their definitions (src/fhir/validation/extensions.ts); an unknown one is a warning */
+export async function extensionIssues(env: Env, resource: Resource): Promise<ErrorIssue[]> {
+  const defs = await env.deps.conformance.definitions();
+  return checkExtensions(resource as unknown as Record<string, unknown>, defs)
+    .map((f) => issueOf('FHIR_EXTENSION_INVALID', { detail: f.message, expression: f.expression }, f.severity));
+}
+
 /** Profile enforcement on write (off unless the server option is on): 422 with every error */
 export async function checkProfiles(env: Env, resource: Resource): Promise<void> {
   if (!env.deps.options.enforceProfiles) return;
-  const issues = [...(await profileIssues(env, resource)), ...(await questionnaireIssues(env, resource))];
+  const issues = [...(await profileIssues(env, resource)), ...(await questionnaireIssues(env, resource)), ...(await extensionIssues(env, resource))];
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) throw FhirError.fromIssues(errors);
 }

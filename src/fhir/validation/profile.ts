@@ -109,6 +109,13 @@ export function validateProfile(resource: Json, sd: StructureDefinition, defs: D
   return issues;
 }
 
+/** A data type value (an extension, say) against its definition's snapshot; `at` is where it sits */
+export function validateElement(value: Json, sd: StructureDefinition, defs: Definitions, at: string): ProfileIssue[] {
+  const issues: ProfileIssue[] = [];
+  new Checker(defs, issues, value).node(value, treeOf(sd, defs), at, undefined);
+  return issues;
+}
+
 /**
  * The resources inside `resource` that claim profiles, with where they sit: the resource itself, contained
  * resources, Bundle entries and Parameters resources (recursively). Each claimed profile applies to its own

@@ -1,0 +1,134 @@
+/**
+ * Extensions checked against their definitions (https://hl7.org/fhir/R4/extensibility.html,
+ * https://hl7.org/fhir/R4/defining-extensions.html#context):
+ *   - Extension.url is an absolute URL;
+ *   - the definition is found by url (the R4 core extensions, and those the server or the caller holds); one
+ *     that is not found is reported (an error in the Java validator's strict reading, a warning by default
+ *     here: a server cannot hold every implementation guide);
+ *   - the extension is used where its context allows: element contexts (`Patient`, `Patient.active`,
+ *     `Address`, `Element`), extension contexts (inside another extension) and context invariants (FHIRPath on
+ *     the element it extends);
+ *   - its content meets the definition (cardinality, value type, sub-extensions, through ./profile.ts), and a
+ *     complex extension's sub-extensions with relative urls are ones it defines.
+ */
+import type { StructureDefinition } from '@medplum/fhirtypes';
+import { compileFhirPath } from '../fhirpath.ts';
+import { validateElement, type Definitions, type ProfileIssue } from './profile.ts';
+
+type Json = Record<string, unknown>;
+
+export interface ExtensionOptions {
+  /** How an extension whose definition is not found is reported (default warning) */
+  unknown?: 'error' | 'warning';
+}
+
+const ABSOLUTE = /^[a-z][a-z0-9+.-]*:/i;
+
+export function checkExtensions(resource: Json, defs: Definitions, opts: ExtensionOptions = {}): ProfileIssue[] {
+  const issues: ProfileIssue[] = [];
+  walk(resource, String(resource.resourceType), [String(resource.resourceType)], String(resource.resourceType), resource, defs, opts, issues);
+  return issues;
+}
+
+/**
+ * `value` at `path` (FHIRPath of the instance), whose element path in the model is `elementPath` and whose
+ * possible context names are `names` (the element path and its type name).
+ */
+function walk(value: unknown, path: string, names: string[], elementPath: string, resource: Json, defs: Definitions, opts: ExtensionOptions, issues: ProfileIssue[]): void {
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) return;
+  const obj = value as Json;
+  for (const kind of ['extension', 'modifierExtension'] as const) {
+    const list = obj[kind];
+    if (!Array.isArray(list)) continue;
+    list.forEach((e, i) => checkOne(e as Json, `${path}.${kind}[${i}]`, names, obj, resource, defs, opts, issues, undefined));
+  }
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === 'extension' || k === 'modifierExtension' || k === 'resourceType') continue;
+    const isExt = k.startsWith('_');
+    const name = isExt ? k.slice(1) : k;
+    const items = Array.isArray(v) ? v : [v];
+    items.forEach((item, i) => {
+      if (item === null || typeof item !== 'object') return;
+      const at = `${path}.${name}${Array.isArray(v) ? `[${i}]` : ''}`;
+      const childPath = `${elementPath}.${name}`;
+      if (typeof (item as Json).resourceType === 'string') {
+        const t = String((item as Json).resourceType);
+        walk(item, at, [t], t, item as Json, defs, opts, issues);
+        return;
+      }
+      // contexts are written against any type on the way: Patient.address.line is also Address.line
+      const childNames = [...new Set([...names.map((n) => `${n}.${name}`), ...contextNames(childPath, defs)])];
+      walk(item, at, childNames, childPath, resource, defs, opts, issues);
+    });
+  }
+}
+
+/** The element path and the name of its type (HumanName for Patient.name), as contexts are written */
+function contextNames(elementPath: string, defs: Definitions): string[] {
+  const root = elementPath.split('.')[0];
+  const sd = defs.structureDefinition(`http://hl7.org/fhir/StructureDefinition/${root}`);
+  const el = sd?.snapshot?.element?.find((e) => e.path === elementPath || (e.path.endsWith('[x]') && elementPath.startsWith(e.path.slice(0, -3))));
+  const types = (el?.type ?? []).map((t) => t.code).filter((t) => t !== 'BackboneElement' && t !== 'Element');
+  return [elementPath, ...types];
+}
+
+/** Abstract types a context may name that stand for many (R4 base types, and R5's canonical resources) */
+const GENERIC = new Set(['Element', 'Resource', 'DomainResource', 'BackboneElement', 'CanonicalResource', 'MetadataResource']);
+
+function checkOne(ext: Json, at: string, names: string[], host: Json, resource: Json, defs: Definitions, opts: ExtensionOptions, issues: ProfileIssue[], parentUrl: string | undefined): void {
+  const url = ext.url;
+  if (typeof url !== 'string') return; // the structure check reports a missing url
+  if (!ABSOLUTE.test(url)) {
+    if (parentUrl === undefined) issues.push({ severity: 'error', expression: at, rule: 'extension', message: 'Extension.url must be an absolute URL' });
+    return;
+  }
+  const sd = defs.structureDefinition(url);
+  if (!sd || sd.type !== 'Extension') {
+    // HL7's own extensions of later versions and packages are known to the reference validator, not to R4 here
+    const severity = url.startsWith('http://hl7.org/fhir/') ? 'warning' : (opts.unknown ?? 'warning');
+    issues.push({ severity, expression: at, rule: 'extension', message: `The extension ${url} could not be found so is not allowed here` });
+    return;
+  }
+  const where = contextProblem(sd, names, host, resource, parentUrl);
+  if (where) issues.push({ severity: 'error', expression: at.replace(/\.(modifierE|e)xtension\[\d+\]$/, ''), rule: 'extension', message: `The extension ${url} is not allowed to be used at this point (${where})` });
+  issues.push(...validateElement(ext, sd, defs, at));
+  // sub-extensions: relative urls must be ones the definition slices; absolute ones are extensions in their own right
+  const subs = Array.isArray(ext.extension) ? (ext.extension as Json[]) : [];
+  const defined = new Set((sd.snapshot?.element ?? sd.differential?.element ?? [])
+    .filter((e) => e.path === 'Extension.extension.url' && e.fixedUri).map((e) => e.fixedUri!));
+  subs.forEach((s, i) => {
+    const u = s.url;
+    if (typeof u !== 'string') return;
+    if (ABSOLUTE.test(u)) checkOne(s, `${at}.extension[${i}]`, ['Extension'], ext, resource, defs, opts, issues, url);
+    else if (defined.size > 0 && !defined.has(u)) issues.push({ severity: 'error', expression: `${at}.extension[${i}]`, rule: 'extension', message: `Sub-extension url '${u}' is not defined by the Extension ${url}` });
+  });
+}
+
+/** The HL7 validator's own exception: the fhir-type extension sits on ElementDefinition.type in the R4
+ * snapshots themselves, though its context names ElementDefinition.type.code */
+const FHIR_TYPE = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type';
+
+/** Why the extension may not be used here, or undefined when it may */
+function contextProblem(sd: StructureDefinition, names: string[], host: Json, resource: Json, parentUrl: string | undefined): string | undefined {
+  const contexts = sd.context ?? [];
+  if (sd.url === FHIR_TYPE && names.includes('ElementDefinition.type')) return undefined;
+  if (contexts.length > 0) {
+    const ok = contexts.some((c) => {
+      if (c.type === 'extension') return parentUrl !== undefined && c.expression === parentUrl;
+      if (c.type === 'fhirpath') return true; // a FHIRPath context is not evaluated here: no verdict
+      const e = c.expression;
+      return GENERIC.has(e) || names.includes(e) || (parentUrl !== undefined && e === 'Extension');
+    });
+    if (!ok) return `this element is [${names.join(', ')}]; allowed: ${contexts.map((c) => c.expression).join(', ')}`;
+  }
+  for (const inv of sd.contextInvariant ?? []) {
+    try {
+      const out = compileFhirPath(inv)(host, { resource, rootResource: resource });
+      if (out.length === 1 && out[0] === false) return `based on context invariant '${inv}'`;
+    } catch {
+      // an invariant that cannot be evaluated gives no verdict
+    }
+  }
+  return undefined;
+}
