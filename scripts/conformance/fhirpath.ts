@@ -20,21 +20,15 @@
  * server's engine, with expected and actual values, in conformance-results/fhirpath-failures.md.
  * Flags: --engine=helsebro|medplum (only that one), --quiet (no group table).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { evalFhirPathTyped, toTypedValue, type TypedValue } from '@medplum/core';
+import { OUT_DIR, ROOT, sharedDir } from './shared.ts';
 import { compileFhirPath, fhirPathTypes, plainValues } from '../../src/fhir/fhirpath.ts';
 import { checkFhirPath } from '../../src/fhir/fhirpath-check.ts';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const SHARED = process.env.HELSEBRO_SHARED ?? resolve(ROOT, '..', 'shared');
-const SUITE = resolve(SHARED, 'fhir-test-cases', 'fhirpath-r4');
-if (!existsSync(SUITE)) {
-  console.log(`conformance:fhirpath: skipped: no ${SUITE} (../shared beside the repository, or HELSEBRO_SHARED)`);
-  process.exit(0);
-}
-const OUT_DIR = join(ROOT, 'conformance-results');
+const SUITE = sharedDir('conformance:fhirpath', 'fhir-test-cases', 'fhirpath-r4');
 
 /** type '' = the test gives none (the LowBoundary/HighBoundary groups): the value alone decides */
 interface Expected { type: string; value: string }

@@ -20,7 +20,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Resource } from '@medplum/fhirtypes';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { OUT_DIR, ROOT, sharedDir } from './shared.ts';
 import { ResourceValidator } from '../../src/fhir/validation/index.ts';
 import { fromXml } from '../../src/fhir/xml/from-xml.ts';
 import { definitionsWith } from '../../src/fhir/validation/definitions.ts';
@@ -29,14 +30,7 @@ import { SnapshotError } from '../../src/fhir/validation/snapshot.ts';
 import { validateQuestionnaireResponse } from '../../src/fhir/validation/questionnaire.ts';
 import { checkExtensions } from '../../src/fhir/validation/extensions.ts';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const SHARED = process.env.HELSEBRO_SHARED ?? resolve(ROOT, '..', 'shared');
-const DIR = resolve(SHARED, 'fhir-test-cases', 'validator');
-if (!existsSync(DIR)) {
-  console.log(`conformance:validator: skipped: no ${DIR} (../shared beside the repository, or HELSEBRO_SHARED)`);
-  process.exit(0);
-}
-const OUT_DIR = join(ROOT, 'conformance-results');
+const DIR = sharedDir('conformance:validator', 'fhir-test-cases', 'validator');
 
 interface Expected { errorCount: number; errors: string[] }
 interface Case {
