@@ -216,6 +216,10 @@ export const CATALOGUE = {
     status: 422, issueType: 'invariant', v2: '207', apprec: null,
     message: (e) => `Profile ${d(e.type)}: ${d(e.detail)}`,
   },
+  FHIR_IDENTIFIER_INVALID: {
+    status: 422, issueType: 'value', v2: '102', apprec: null,
+    message: (e) => `Identifier ${d(e.detail)}`,
+  },
   FHIR_EXTENSION_INVALID: {
     status: 422, issueType: 'extension', v2: '207', apprec: null,
     message: (e) => `${d(e.detail)}`,

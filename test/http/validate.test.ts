@@ -78,7 +78,7 @@ t.test('profiles the server holds are checked (snapshot from the differential); 
   t.same(codes(ok), ['FHIR_PROFILE_UNKNOWN']);
   t.same(severities(ok), ['warning']);
   // a D-nummer instead of a fødselsnummer (synthetic: day + 40), and no birthDate
-  const bad = await call(app, { method: 'POST', url: '/fhir/Patient/$validate', body: claims({ identifier: [{ system: 'urn:oid:2.16.578.1.12.4.1.4.2', value: '41018000282' }], birthDate: undefined }) });
+  const bad = await call(app, { method: 'POST', url: '/fhir/Patient/$validate', body: claims({ identifier: [{ system: 'urn:oid:2.16.578.1.12.4.1.4.2', value: '41018000200' }], birthDate: undefined }) });
   t.equal(bad.statusCode, 200);
   const issues = bad.json().issue.filter((i: any) => i.severity === 'error');
   t.same(issues.map((i: any) => i.details.coding[0].code), ['FHIR_PROFILE_VIOLATION', 'FHIR_PROFILE_VIOLATION']);
@@ -128,4 +128,16 @@ t.test('the CapabilityStatement lists $validate on every type', async (t) => {
   const cs = (await call(app, { url: '/fhir/metadata' })).json();
   const patientOps = cs.rest[0].resource.find((r: any) => r.type === 'Patient').operation;
   t.same(patientOps, [{ name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' }]);
+});
+
+t.test('a Norwegian identifier that breaks its rule: 422 on write, an error issue in $validate', async (t) => {
+  const app = await makeApp(t);
+  // 20036914712: Skatteetaten's own example of an invalid check digit (test-identifiers.csv)
+  const bad = patient({ identifier: [{ system: 'urn:oid:2.16.578.1.12.4.1.4.1', value: '20036914712' }] });
+  const write = await call(app, { method: 'POST', url: '/fhir/Patient', body: bad });
+  t.equal(write.statusCode, 422);
+  t.same([codes(write)[0], write.json().issue[0].expression], ['FHIR_IDENTIFIER_INVALID', ['Patient.identifier[0]']]);
+  const check = await call(app, { method: 'POST', url: '/fhir/Patient/$validate', body: bad });
+  t.equal(check.statusCode, 200);
+  t.same(codes(check), ['FHIR_IDENTIFIER_INVALID']);
 });

@@ -4,13 +4,15 @@
  *    (resource.html#id); calendar-valid dates (datatypes.html#date); contained and Bundle/Parameters resources
  *    each against their own type.
  * 2. references.ts: every Reference.reference follows references.html#literal; their sites are returned so
- *    the router can check that targets exist and rewrite urn:uuid references.
+ *    the router can check that targets exist and rewrite urn:uuid references. Norwegian identifiers are checked
+ *    by their system (src/norway/identifiers.ts: FHIR_IDENTIFIER_INVALID).
  * 3. structure-definitions.ts ('full' only, and only when 1 and 2 found no error): cardinality, choice types
  *    and invariants from the R4 StructureDefinitions.
  * Warnings are returned but never thrown.
  */
 import type { ErrorDetails } from '../../errors/catalogue.ts';
 import { FhirError, issueOf, type ErrorIssue } from '../../errors/fhir-error.ts';
+import { checkIdentifiers } from '../../norway/identifiers.ts';
 import { checkReferences } from './references.ts';
 import { checkDefinitions, definitionStats, ensureDefinitionsIndexed } from './structure-definitions.ts';
 import { checkStructure, RESOURCE_TYPES, structureStats, structureValidator, type Finding } from './structure.ts';
@@ -94,10 +96,19 @@ export class ResourceValidator {
       return { findings: [{ code: 'FHIR_STRUCTURE', severity: 'error', details: { detail, expression: type } }], references: [] };
     }
     const allowConditional = opts.allowConditionalReferences ?? this.#allowConditional;
-    const findings = [...run.findings, ...checkReferences(run.references, allowConditional)];
+    const findings = [...run.findings, ...checkReferences(run.references, allowConditional), ...norwegianIdentifiers(res)];
     if (this.level === 'full' && !findings.some(isError)) findings.push(...checkDefinitions(res));
     return { findings, references: run.references.map(({ reference, expression }) => ({ reference, expression })) };
   }
+}
+
+/** Norwegian identifiers by their system (src/norway/identifiers.ts): each failure names the identifier and rule */
+function norwegianIdentifiers(resource: Record<string, unknown>): Finding[] {
+  return checkIdentifiers(resource).map((p) => ({
+    code: 'FHIR_IDENTIFIER_INVALID',
+    severity: 'error',
+    details: { detail: `${p.value} (${p.system}) is not a valid ${p.rule}: ${p.problems.join('; ')}`, expression: p.expression },
+  }));
 }
 
 /** json.html#resources: a resource is a JSON object whose resourceType names an R4 resource type */
