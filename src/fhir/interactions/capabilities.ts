@@ -9,6 +9,7 @@ import { R4_RESOURCE_TYPES } from '../r4-resource-types.ts';
 import { ROUTES, type SystemInteraction, type TypeInteraction } from '../routes.ts';
 import { operationsOf, SYSTEM_OPERATIONS } from '../operations/index.ts';
 import type { Handler } from '../context.ts';
+import { bundledProfilesOf } from '../validation/bundled.ts';
 import type { HelsebroOptions } from '../../config/options.ts';
 
 export const SOFTWARE_VERSION = '0.1.0';
@@ -34,6 +35,8 @@ export function buildCapabilityStatement(baseUrl: string, options: HelsebroOptio
   const resources = R4_RESOURCE_TYPES.map((type): CapabilityStatementRestResource => ({
     type: type as CapabilityStatementRestResource['type'],
     profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
+    // the profiles shipped with the server (profiles/no-basis), which $validate and meta.profile use
+    ...(bundledProfilesOf(type).length ? { supportedProfile: bundledProfilesOf(type) } : {}),
     interaction: typeCodes.map((code) => ({ code })),
     versioning: 'versioned-update',
     readHistory: typeCodes.includes('vread'),

@@ -10,7 +10,7 @@
  * (Success: ... when there are no errors). Exit status: 0 when no file has an error, 1 when one has, 2 for a
  * wrong command line or a file that cannot be read. A file's format is taken from its extension (.xml) or
  * its first character ('<'). Profiles: each one in meta.profile and every --profile is checked
- * (./profile.ts) when it is an R4 core profile or one loaded with --ig (a JSON or XML file of conformance
+ * (./profile.ts) when it is an R4 core profile, a no-basis one (shipped: profiles/no-basis), or one loaded with --ig (a JSON or XML file of conformance
  * resources, a Bundle of them, or a folder of such files); an unknown profile is a warning.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError, issueOf, type ErrorIssue } from '../../errors/fhir-error.ts';
 import { fromXml } from '../xml/from-xml.ts';
+import { bundledConformance } from './bundled.ts';
 import { definitionsWith } from './definitions.ts';
 import { ResourceValidator } from './index.ts';
 import { validateProfile, type Definitions } from './profile.ts';
@@ -125,7 +126,7 @@ export function runValidate(args: string[], out: (s: string) => void = (s) => co
   }
   let defs: Definitions;
   try {
-    defs = definitionsWith(loadIg(igs));
+    defs = definitionsWith([...bundledConformance(), ...loadIg(igs)]);
   } catch (e) {
     err(`validate: cannot read --ig ${igs.join(', ')}: ${(e as Error).message}`);
     return 2;

@@ -1,6 +1,6 @@
 /**
  * The conformance resources the server holds (StructureDefinition, ValueSet, CodeSystem, Questionnaire,
- * ConceptMap), over the R4 core
+ * ConceptMap), over the profiles Helsebro ships (./bundled.ts: no-basis) and the R4 core
  * definitions, as the profile validator's lookup (./definitions.ts). Loaded from the store on first use and
  * kept until a write touches one of those types (the router calls invalidate()), so a profile is read and its
  * snapshot built once, not on every validation (issue: validation, point 2).
@@ -8,6 +8,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { Repository } from '../../store/repository.ts';
 import type { Terminology } from '../../terminology/service.ts';
+import { bundledConformance } from './bundled.ts';
 import { definitionsWith } from './definitions.ts';
 import type { Definitions } from './profile.ts';
 
@@ -48,6 +49,6 @@ export class ConformanceRegistry {
         if (page.entries.length < PAGE) break;
       }
     }
-    return definitionsWith(held);
+    return definitionsWith([...bundledConformance(), ...held]);
   }
 }
