@@ -38,6 +38,10 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   // Pay the one-off schema compile and definition indexing before the first request, not during it.
   const warm = ResourceValidator.warmUp(['Patient', 'Observation', 'Encounter', 'Bundle'], options.validation ?? DEFAULT_OPTIONS.validation);
   app.log.info({ ...warm }, 'validator warmed up');
+  // The conformance resources: shipped (profiles/no-basis), stored, and the bundled R4 terminology
+  const t0 = performance.now();
+  await app.fhir.deps.conformance.definitions();
+  app.log.info({ ms: Math.round(performance.now() - t0) }, 'profiles and terminology loaded');
   const port = Number(env.HELSEBRO_PORT ?? 8080);
   const host = env.HELSEBRO_HOST ?? '0.0.0.0';
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
