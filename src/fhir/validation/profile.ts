@@ -28,6 +28,7 @@ import type { ElementDefinition, Questionnaire, StructureDefinition } from '@med
 import { FhirError } from '../../errors/fhir-error.ts';
 import type { Terminology } from '../../terminology/service.ts';
 import { isDeepStrictEqual } from 'node:util';
+import { canonical } from '../../search/ucum.ts';
 import { compileFhirPath } from '../fhirpath.ts';
 import { snapshotOf, type Resolver } from './snapshot.ts';
 
@@ -204,9 +205,34 @@ class Checker {
     for (const [k, want] of Object.entries(def)) {
       if (k.startsWith('fixed') && !isDeepStrictEqual(v, want)) this.#issue('error', at, 'fixed', `Value must be exactly ${JSON.stringify(want)}, found ${JSON.stringify(v)}`);
       if (k.startsWith('pattern') && !contains(v, want)) this.#issue('error', at, 'pattern', `Value must contain the pattern ${JSON.stringify(want)}, found ${JSON.stringify(v)}`);
+      if (k.startsWith('minValue') && below(v, want)) this.#issue('error', at, 'minValue', `The value ${show(v)} is less than the minimum ${show(want)}`);
+      if (k.startsWith('maxValue') && below(want, v)) this.#issue('error', at, 'maxValue', `The value ${show(v)} is greater than the maximum ${show(want)}`);
+    }
+    if (n.def.maxLength !== undefined && typeof v === 'string' && [...v].length > n.def.maxLength) {
+      this.#issue('error', at, 'maxLength', `The value is ${[...v].length} characters long, more than the maximum length ${n.def.maxLength}`);
     }
     this.#binding(v, n.def, at);
+    this.#typeProfiles(v, n.def, at);
     this.node(v, n, at, model);
+  }
+
+  /** A data type element typed with profiles (Patient.name: HumanName(no-basis-HumanName)) meets one of them */
+  #typeProfiles(v: unknown, def: ElementDefinition, at: string): void {
+    const types = def.type ?? [];
+    if (types.length !== 1 || !types[0].profile?.length || v === null || typeof v !== 'object') return;
+    if (['Extension', 'Reference', 'Resource', 'canonical'].includes(types[0].code)) return; // by url, target or type, elsewhere
+    const profiles = types[0].profile.map((u) => this.#defs.structureDefinition(u)).filter((p): p is StructureDefinition => p !== undefined);
+    if (profiles.length === 0) return; // unknown profiles give no verdict
+    const results = profiles.map((p) => {
+      try {
+        return validateElement(v as Json, p, this.#defs, at).filter((i) => i.severity === 'error');
+      } catch {
+        return []; // a profile the snapshot generator cannot expand: no verdict
+      }
+    });
+    if (results.some((r) => r.length === 0)) return;
+    if (profiles.length === 1) this.#issues.push(...results[0]);
+    else this.#issue('error', at, 'profile', `Unable to find a match for the specified profile among choices: ${profiles.map((p) => p.url).join(', ')}`);
   }
 
   #slicing(values: { value: unknown; name: string; at: string; model: string | undefined }[], c: Node, path: string): void {
@@ -329,6 +355,27 @@ function matchesSlice(v: unknown, jsonName: string, s: Node, discriminators: { t
     return false; // profile discriminators: not yet
   });
 }
+
+/** Whether a < b for the ordered types minValue/maxValue apply to (numbers, dates and times, Quantities of one
+ * dimension after UCUM conversion); false when they cannot be compared */
+function below(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return a < b;
+  if (typeof a === 'string' && typeof b === 'string') {
+    const n = Math.min(a.length, b.length); // compare at the shared precision (2025 against 2025-01-01)
+    return a.slice(0, n) < b.slice(0, n);
+  }
+  const qa = a as { value?: number; code?: string; system?: string } | null;
+  const qb = b as { value?: number; code?: string; system?: string } | null;
+  if (typeof qa?.value === 'number' && typeof qb?.value === 'number') {
+    if (!qa.code || !qb.code || qa.code === qb.code) return qa.code === qb.code ? qa.value < qb.value : false;
+    const x = canonical(qa.value, qa.code);
+    const y = canonical(qb.value, qb.code);
+    return x !== undefined && y !== undefined && x.code === y.code && x.value < y.value;
+  }
+  return false;
+}
+
+const show = (v: unknown): string => (typeof v === 'object' ? JSON.stringify(v) : String(v));
 
 /** A slice may leave a discriminator open only if it fixes at least one of them (else it would match all) */
 function unconstrainedOk(s: Node, discriminators: { type: string; path: string }[]): boolean {

@@ -82,3 +82,28 @@ t.test('a slicing with a discriminator not evaluated here is not judged (no fals
 t.test('a resource of another type than the profile', async (t) => {
   t.match(check(telecom, { resourceType: 'Practitioner' }), [/The profile .* is for Patient, not Practitioner/]);
 });
+
+t.test('minValue/maxValue (numbers, dates at their precision, Quantities after UCUM conversion) and maxLength', async (t) => {
+  const sd = profile('Observation', [
+    { id: 'Observation.valueQuantity', path: 'Observation.valueQuantity', maxValueQuantity: { value: 2, system: 'http://unitsofmeasure.org', code: 'kg' } },
+    { id: 'Observation.effective[x]', path: 'Observation.effective[x]', minValueDateTime: '2025-01-01' },
+    { id: 'Observation.code.text', path: 'Observation.code.text', maxLength: 5 },
+  ]);
+  const obs = (value: unknown, effective = '2026-11-23T10:00:00+01:00', text = 'Vekt') => ({ resourceType: 'Observation', status: 'final', code: { text }, effectiveDateTime: effective, valueQuantity: value });
+  t.same(check(sd, obs({ value: 1500, system: 'http://unitsofmeasure.org', code: 'g' })), [], '1500 g is under 2 kg');
+  t.match(check(sd, obs({ value: 2500, system: 'http://unitsofmeasure.org', code: 'g' })), [/maxValue Observation\.valueQuantity: The value .* is greater than the maximum/]);
+  t.match(check(sd, obs({ value: 1, system: 'http://unitsofmeasure.org', code: 'kg' }, '2024-12-31')), [/minValue Observation\.effectiveDateTime: The value 2024-12-31 is less than the minimum 2025-01-01/]);
+  t.match(check(sd, obs({ value: 1, system: 'http://unitsofmeasure.org', code: 'kg' }, undefined, 'Kroppsvekt')), [/maxLength Observation\.code\.text: The value is 10 characters long/]);
+});
+
+t.test('an element typed with a profile meets it (Patient.name: HumanName(a profile of ours))', async (t) => {
+  const name: StructureDefinition = {
+    resourceType: 'StructureDefinition', url: 'http://helsebro.test/StructureDefinition/navn', name: 'Navn', status: 'draft', kind: 'complex-type',
+    abstract: false, type: 'HumanName', baseDefinition: 'http://hl7.org/fhir/StructureDefinition/HumanName', derivation: 'constraint',
+    differential: { element: [{ id: 'HumanName.family', path: 'HumanName.family', min: 1 }] },
+  };
+  const sd = profile('Patient', [{ id: 'Patient.name', path: 'Patient.name', type: [{ code: 'HumanName', profile: [name.url!] }] }]);
+  t.same(check(sd, { resourceType: 'Patient', name: [{ family: 'Ødegård' }] }, [name]), []);
+  t.match(check(sd, { resourceType: 'Patient', name: [{ given: ['Åse'] }] }, [name]), [/cardinality Patient\.name\[0\]\.family: HumanName\.family: minimum required = 1/]);
+  t.same(check(sd, { resourceType: 'Patient', name: [{ given: ['Åse'] }] }), [], 'a profile not known here gives no verdict');
+});
