@@ -105,6 +105,16 @@ function checkOne(ext: Json, at: string, names: string[], host: Json, resource: 
   });
 }
 
+/** A FHIRPath context: the element carrying the extension is one the expression selects from the resource
+ * (an expression that cannot be evaluated allows it: no verdict) */
+function fhirpathContext(expression: string, host: Json, resource: Json): boolean {
+  try {
+    return compileFhirPath(expression)(resource).some((r) => ((r as { data?: unknown })?.data ?? r) === host);
+  } catch {
+    return true;
+  }
+}
+
 /** The HL7 validator's own exception: the fhir-type extension sits on ElementDefinition.type in the R4
  * snapshots themselves, though its context names ElementDefinition.type.code */
 const FHIR_TYPE = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type';
@@ -116,7 +126,7 @@ function contextProblem(sd: StructureDefinition, names: string[], host: Json, re
   if (contexts.length > 0) {
     const ok = contexts.some((c) => {
       if (c.type === 'extension') return parentUrl !== undefined && c.expression === parentUrl;
-      if (c.type === 'fhirpath') return true; // a FHIRPath context is not evaluated here: no verdict
+      if (c.type === 'fhirpath') return fhirpathContext(c.expression, host, resource);
       const e = c.expression;
       return GENERIC.has(e) || names.includes(e) || (parentUrl !== undefined && e === 'Extension');
     });
