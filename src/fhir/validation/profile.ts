@@ -94,6 +94,9 @@ function treeOf(sd: StructureDefinition, defs: Definitions): Node {
 }
 
 export interface ProfileOptions {
+  /** Judge the type a relative reference names (`Group/1`) against targetProfile (default true: on a FHIR
+   * server a relative reference's type is its type; the Java validator does it with assumeValidRestReferences) */
+  referenceTypes?: boolean;
   /** Where the resource sits in the one being validated (`Bundle.entry[2].resource`): issues are prefixed */
   at?: string;
 }
@@ -106,14 +109,14 @@ export function validateProfile(resource: Json, sd: StructureDefinition, defs: D
     issues.push({ severity: 'error', expression: at, rule: 'type', message: `The profile ${sd.url} is for ${sd.type}, not ${String(resource.resourceType)}` });
     return issues;
   }
-  new Checker(defs, issues, resource).node(resource, root, at, undefined);
+  new Checker(defs, issues, resource, opts.referenceTypes ?? true).node(resource, root, at, undefined);
   return issues;
 }
 
 /** A data type value (an extension, say) against its definition's snapshot; `at` is where it sits */
 export function validateElement(value: Json, sd: StructureDefinition, defs: Definitions, at: string): ProfileIssue[] {
   const issues: ProfileIssue[] = [];
-  new Checker(defs, issues, value).node(value, treeOf(sd, defs), at, undefined);
+  new Checker(defs, issues, value, true).node(value, treeOf(sd, defs), at, undefined);
   return issues;
 }
 
@@ -146,10 +149,13 @@ class Checker {
   readonly #issues: ProfileIssue[];
   readonly #resource: Json;
 
-  constructor(defs: Definitions, issues: ProfileIssue[], resource: Json) {
+  readonly #referenceTypes: boolean;
+
+  constructor(defs: Definitions, issues: ProfileIssue[], resource: Json, referenceTypes: boolean) {
     this.#defs = defs;
     this.#issues = issues;
     this.#resource = resource;
+    this.#referenceTypes = referenceTypes;
   }
 
   #issue(severity: ProfileIssue['severity'], expression: string, rule: string, message: string): void {
@@ -213,7 +219,21 @@ class Checker {
     }
     this.#binding(v, n.def, at);
     this.#typeProfiles(v, n.def, at);
+    this.#referenceTarget(v, n.def, at);
     this.node(v, n, at, model);
+  }
+
+  /** A literal reference's type is one the element's targetProfiles allow (references.html, profiling) */
+  #referenceTarget(v: unknown, def: ElementDefinition, at: string): void {
+    const ref = (v as { reference?: unknown } | null)?.reference;
+    if (typeof ref !== 'string' || !this.#referenceTypes) return;
+    const targets = (def.type ?? []).filter((t) => t.code === 'Reference').flatMap((t) => t.targetProfile ?? []);
+    if (targets.length === 0) return;
+    const m = /(?:^|\/)([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(ref);
+    if (!m || ref.startsWith('#') || ref.startsWith('urn:')) return; // contained, urn or not a literal: judged elsewhere
+    const types = targets.map((u) => this.#defs.structureDefinition(u)?.type ?? (u.startsWith(CORE) ? u.slice(CORE.length) : undefined));
+    if (types.some((t) => t === undefined || t === 'Resource' || t === m[1])) return;
+    this.#issue('error', at, 'reference', `The type '${m[1]}' implied by the reference URL ${ref} is not a valid Target for this element (must be one of [${types.join(', ')}])`);
   }
 
   /** A data type element typed with profiles (Patient.name: HumanName(no-basis-HumanName)) meets one of them */

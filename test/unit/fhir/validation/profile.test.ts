@@ -107,3 +107,11 @@ t.test('an element typed with a profile meets it (Patient.name: HumanName(a prof
   t.match(check(sd, { resourceType: 'Patient', name: [{ given: ['Åse'] }] }, [name]), [/cardinality Patient\.name\[0\]\.family: HumanName\.family: minimum required = 1/]);
   t.same(check(sd, { resourceType: 'Patient', name: [{ given: ['Åse'] }] }), [], 'a profile not known here gives no verdict');
 });
+
+t.test('a relative reference names its type: it must be one of the targetProfiles', async (t) => {
+  const sd = profile('Observation', [{ id: 'Observation.subject', path: 'Observation.subject', type: [{ code: 'Reference', targetProfile: ['http://hl7.org/fhir/StructureDefinition/Patient', 'http://hl7.org/fhir/StructureDefinition/Location'] }] }]);
+  const obs = (reference: string) => ({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference } });
+  t.same(check(sd, obs('Patient/p1')), []);
+  t.same(check(sd, obs('Group/12345')), ["error reference Observation.subject: The type 'Group' implied by the reference URL Group/12345 is not a valid Target for this element (must be one of [Patient, Location])"]);
+  t.same(check(sd, obs('urn:uuid:3f0c1a52-8c2d-4b4e-9f0a-1a2b3c4d5e6f')), [], 'a urn names no type');
+});
