@@ -53,8 +53,8 @@ t.test('a contained resource resolves #id against its container; a Bundle entry 
   const bundle = {
     resourceType: 'Bundle', type: 'collection',
     entry: [
-      { fullUrl: 'http://example.org/Observation/1', resource: observation({ contained: [{ resourceType: 'Practitioner', id: 'a' }], performer: [{ reference: '#a' }] }) },
-      { fullUrl: 'http://example.org/Observation/2', resource: observation({ performer: [{ reference: '#a' }] }) },
+      { fullUrl: 'http://example.org/Observation/1', resource: observation({ id: '1', contained: [{ resourceType: 'Practitioner', id: 'a' }], performer: [{ reference: '#a' }] }) },
+      { fullUrl: 'http://example.org/Observation/2', resource: observation({ id: '2', performer: [{ reference: '#a' }] }) },
     ],
   };
   t.same(errors(v, bundle), [{

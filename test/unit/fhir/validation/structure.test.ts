@@ -105,7 +105,7 @@ t.test('contained resources are validated as their own type, reported under cont
 });
 
 t.test('Bundle entry resources are validated with their entry path (bundle.html)', async (t) => {
-  const bundle = (resource: unknown) => ({ resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: 'http://example.org/Patient/1', resource }] });
+  const bundle = (resource: unknown) => ({ resourceType: 'Bundle', type: 'collection', entry: [{ fullUrl: 'http://example.org/Patient/p1', resource }] });
   t.same(errors(v, bundle(patient())), []);
   t.same(errors(v, bundle(patient({ active: 'yes' }))), [{
     code: 'FHIR_STRUCTURE', expression: 'Bundle.entry[0].resource.active', message: 'Expected a boolean (true or false), found a string (yes)',
