@@ -14,7 +14,8 @@
  *     answerValueSet when that can be expanded here.
  * Without the questionnaire (not held, not contained) nothing is judged here.
  */
-import type { Questionnaire, QuestionnaireItem, QuestionnaireItemEnableWhen, QuestionnaireResponse, QuestionnaireResponseItem, QuestionnaireResponseItemAnswer } from '@medplum/fhirtypes';
+import type { Quantity, Questionnaire, QuestionnaireItem, QuestionnaireItemEnableWhen, QuestionnaireResponse, QuestionnaireResponseItem, QuestionnaireResponseItemAnswer } from '@medplum/fhirtypes';
+import { canonical } from '../../search/ucum.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { expand, type Definitions, type ProfileIssue } from './profile.ts';
 
@@ -103,11 +104,14 @@ class Check {
     if (!enabled && answers.length > 0) this.#error(at, `Item has answer, even though it is not enabled (item id = '${def.linkId}')`);
     if (def.type === 'display' && answers.length > 0) this.#error(at, "Items of type 'display' cannot have answers");
     if (def.type === 'group' && answers.length > 0) this.#error(at, 'Items of type group should not have answers');
+    // 'question' is the abstract item type: an item of that type takes no answers
+    if ((def.type as string) === 'question' && answers.length > 0) this.#error(at, 'Items of type question should not have answers');
     if (def.type !== 'group' && def.type !== 'display') {
       if (!def.repeats && answers.length > 1) this.#error(at, 'Only one response answer item with this linkId allowed');
       const min = Number(ext(def, 'questionnaire-minOccurs')?.valueInteger ?? NaN);
       const max = Number(ext(def, 'questionnaire-maxOccurs')?.valueInteger ?? NaN);
-      if (answers.length > 0 && Number.isFinite(min) && answers.length < min) this.#error(at, `The minimum number of answers is ${min} but this has ${answers.length} answers`);
+      // an item given in the response is held to its minimum even with no answers (the Java reading)
+      if (Number.isFinite(min) && answers.length < min) this.#error(at, `The minimum number of answers is ${min} but this has ${answers.length} answers`);
       if (Number.isFinite(max) && answers.length > max) this.#error(at, `The maximum number of answers is ${max} but this has ${answers.length} answers`);
     }
     answers.forEach((a, k) => {
@@ -159,6 +163,15 @@ class Check {
         }
       }
     }
+    if (key === 'valueDecimal') {
+      const places = Number(ext(def, 'maxDecimalPlaces')?.valueInteger ?? NaN);
+      const written = /\.(\d+)/.exec(String(value))?.[1].length ?? 0;
+      if (Number.isFinite(places) && written > places) this.#error(vat, `The value ${show(value)} has too many decimal places (limit = ${places})`);
+    }
+    if (key === 'valueQuantity') this.#quantity(value as Quantity, def, vat);
+    if (key === 'valueUri' && typeof value === 'string' && value.startsWith('urn:uuid:') && !/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)) {
+      this.#error(vat, `UUIDs must be valid and lowercase (${value.slice(9)})`);
+    }
     if (key === 'valueInteger' || key === 'valueDecimal' || key === 'valueDate' || key === 'valueDateTime' || key === 'valueTime') {
       const lo = bound(ext(def, 'minValue'));
       const hi = bound(ext(def, 'maxValue'));
@@ -172,6 +185,26 @@ class Check {
       const maxSize = Number(ext(def, 'maxSize')?.valueDecimal ?? NaN);
       const size = att.size ?? (att.data ? Math.floor((att.data.length * 3) / 4) : undefined);
       if (Number.isFinite(maxSize) && size !== undefined && size > maxSize) this.#error(at, `The attachment is too large (allowed = ${maxSize}, found = ${size})`);
+    }
+  }
+
+  /** SDC minQuantity/maxQuantity (and minValue/maxValue given as Quantity): comparable only with UCUM codes */
+  #quantity(q: Quantity, def: QuestionnaireItem, at: string): void {
+    for (const [name, lower] of [['minQuantity', true], ['maxQuantity', false], ['minValue', true], ['maxValue', false]] as const) {
+      const limit = (ext(def, name)?.valueQuantity as Quantity | undefined);
+      if (!limit) continue;
+      const shown = (x: Quantity) => `${x.value} ${x.unit ?? x.code ?? ''}`.trim();
+      if (!q.code || !limit.code || q.system !== 'http://unitsofmeasure.org' || limit.system !== 'http://unitsofmeasure.org') {
+        this.#error(at, `The quantity ${shown(q)} cannot be compared to the allowed ${lower ? 'minimum' : 'maximum'} of ${shown(limit)} because no formal units are specified`);
+        continue;
+      }
+      const a = canonical(Number(q.value), q.code);
+      const b = canonical(Number(limit.value), limit.code);
+      if (!a || !b || a.code !== b.code) {
+        this.#error(at, `The quantity ${shown(q)} cannot be compared to the allowed ${lower ? 'minimum' : 'maximum'} of ${shown(limit)}`);
+      } else if (lower ? a.value < b.value : a.value > b.value) {
+        this.#error(at, `The quantity ${shown(q)} is ${lower ? 'less than the allowed minimum' : 'greater than the allowed maximum'} of ${shown(limit)}`);
+      }
     }
   }
 
