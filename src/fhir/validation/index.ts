@@ -6,7 +6,8 @@
  * 2. references.ts: every Reference.reference follows references.html#literal; their sites are returned so
  *    the router can check that targets exist and rewrite urn:uuid references. Norwegian identifiers are checked
  *    by their system (src/norway/identifiers.ts: FHIR_IDENTIFIER_INVALID), and a Bundle by the rules its
- *    definition does not carry (./bundle-rules.ts: fullUrl, self link).
+ *    definition does not carry (./bundle-rules.ts: fullUrl, self link); narratives by txt-1 and txt-2
+ *    (./narrative.ts), which the deeper validator skips.
  * 3. structure-definitions.ts ('full' only, and only when 1 and 2 found no error): cardinality, choice types
  *    and invariants from the R4 StructureDefinitions.
  * Warnings are returned but never thrown.
@@ -15,6 +16,7 @@ import type { ErrorDetails } from '../../errors/catalogue.ts';
 import { FhirError, issueOf, type ErrorIssue } from '../../errors/fhir-error.ts';
 import { checkIdentifiers } from '../../norway/identifiers.ts';
 import { checkBundleRules } from './bundle-rules.ts';
+import { checkNarratives } from './narrative.ts';
 import { checkReferences } from './references.ts';
 import { checkDefinitions, definitionStats, ensureDefinitionsIndexed } from './structure-definitions.ts';
 import { checkStructure, RESOURCE_TYPES, structureStats, structureValidator, type Finding } from './structure.ts';
@@ -98,7 +100,7 @@ export class ResourceValidator {
       return { findings: [{ code: 'FHIR_STRUCTURE', severity: 'error', details: { detail, expression: type } }], references: [] };
     }
     const allowConditional = opts.allowConditionalReferences ?? this.#allowConditional;
-    const findings = [...run.findings, ...checkReferences(run.references, allowConditional), ...norwegianIdentifiers(res), ...checkBundleRules(res)];
+    const findings = [...run.findings, ...checkReferences(run.references, allowConditional), ...norwegianIdentifiers(res), ...checkBundleRules(res), ...checkNarratives(res, type)];
     if (this.level === 'full' && !findings.some(isError)) findings.push(...checkDefinitions(res));
     return { findings, references: run.references.map(({ reference, expression }) => ({ reference, expression })) };
   }
