@@ -5,7 +5,8 @@
  *   - outside transactions and batches (and their responses), every entry with a resource has a fullUrl, its
  *     identity in the Bundle;
  *   - a fullUrl that looks like a RESTful URL (…/Type/id) names the resource's own type and id;
- *   - the link relation `self` occurs at most once.
+ *   - the link relation `self` occurs at most once;
+ *   - a document resolves every reference of its entries inside itself.
  */
 import type { Finding } from './structure.ts';
 
@@ -40,8 +41,53 @@ export function checkBundleRules(bundle: Json, at = 'Bundle'): Finding[] {
     }
     if (resource?.resourceType === 'Bundle') out.push(...checkBundleRules(resource, `${where}.resource`));
   });
+  if (bundle.type === 'document') out.push(...documentReferences(entries, at));
   const links = Array.isArray(bundle.link) ? (bundle.link as Json[]) : [];
   const selves = links.map((l, i) => [l?.relation, i] as const).filter(([r]) => r === 'self');
   if (selves.length > 1) out.push(bundleError("the link relation 'self' can only occur once", `${at}.link[${selves[1][1]}]`));
+  return out;
+}
+
+/**
+ * A document carries what it references (bundle.html#document): every literal reference in its entries
+ * resolves to exactly one entry. A relative reference resolves against the base of its entry's fullUrl when
+ * that is a RESTful URL (bundle.html#references); from an entry identified by a urn it cannot resolve here.
+ */
+function documentReferences(entries: Json[], at: string): Finding[] {
+  const out: Finding[] = [];
+  const fullUrls = entries.map((e) => (typeof e?.fullUrl === 'string' ? e.fullUrl : undefined));
+  entries.forEach((e, i) => {
+    const resource = e?.resource as Json | undefined;
+    if (!resource) return;
+    const base = RESTFUL.exec(String(e.fullUrl ?? '')) ? String(e.fullUrl).replace(/[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/, '') : undefined;
+    for (const { reference, path } of referencesIn(resource, `${at}.entry[${i}].resource`)) {
+      if (reference.startsWith('#')) continue;
+      const version = /\/_history\/([A-Za-z0-9\-.]{1,64})$/.exec(reference)?.[1];
+      const local = version === undefined ? reference : reference.slice(0, reference.length - version.length - 10);
+      const target = ABSOLUTE.test(local) ? local : base !== undefined ? base + local : undefined;
+      // several versions of one resource in a Bundle: a versioned reference picks its version by meta.versionId
+      const matches = target === undefined ? 0 : entries.filter((x, k) => fullUrls[k] === target
+        && (version === undefined || ((x.resource as Json | undefined)?.meta as { versionId?: string } | undefined)?.versionId === version)).length;
+      if (matches === 0) out.push(bundleError(`can't find '${reference}' in the document Bundle${target === undefined ? ' (a relative reference resolves only from an entry whose fullUrl is a RESTful URL)' : ''}`, path));
+      else if (matches > 1) out.push(bundleError(`multiple matches in the Bundle for the reference '${reference}'`, path));
+    }
+  });
+  return out;
+}
+
+/** The literal references of a resource (not inside its contained resources), with their paths */
+function referencesIn(resource: Json, at: string): { reference: string; path: string }[] {
+  const out: { reference: string; path: string }[] = [];
+  const walk = (v: unknown, path: string): void => {
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, `${path}[${i}]`));
+      return;
+    }
+    if (v === null || typeof v !== 'object') return;
+    const o = v as Json;
+    if (typeof o.reference === 'string') out.push({ reference: o.reference, path: `${path}.reference` });
+    for (const k in o) if (k !== 'contained' && k !== 'reference') walk(o[k], `${path}.${k}`);
+  };
+  walk(resource, at);
   return out;
 }
