@@ -89,17 +89,19 @@ function againstProfile(resource: Record<string, unknown>, url: string, defs: De
   }
 }
 
-function base(c: Case): Verdict {
-  let resource: Record<string, unknown>;
+/** The case's instance, read once for both steps (or why it cannot be read) */
+function instanceOf(c: Case): { resource: Record<string, unknown> } | { error: string } {
   try {
-    resource = load(c.file);
+    return { resource: load(c.file) };
   } catch (e) {
     // a body the parser refuses is an error for the server as well (json.html, xml.html)
-    return { run: true, valid: false, errors: [`not ${c.format === 'xml' ? 'FHIR XML' : 'JSON'}: ${(e as Error).message}`] };
+    return { error: `not ${c.format === 'xml' ? 'FHIR XML' : 'JSON'}: ${(e as Error).message}` };
   }
+}
+
+function base(c: Case, resource: Record<string, unknown>, defs: Definitions): Verdict {
   const errors = errorsOf(validator.validate(resource).issues);
   // meta.profile is part of the base step: each profile the case makes known is checked, an unknown one is a warning
-  const defs = definitionsFor(c);
   for (const claim of claimedProfiles(resource)) errors.push(...(againstProfile(claim.resource, claim.url, defs, claim.at, c.assumeValidRestReferences) ?? []));
   if (resource.resourceType === 'QuestionnaireResponse') errors.push(...errorsOf(validateQuestionnaireResponse(resource as never, defs)));
   // the Java validator's reading: an extension whose definition cannot be found is an error
@@ -107,10 +109,8 @@ function base(c: Case): Verdict {
   return { run: true, valid: errors.length === 0, errors };
 }
 
-function profileStep(c: Case, baseVerdict: Verdict): Verdict {
+function profileStep(c: Case, baseVerdict: Verdict, resource: Record<string, unknown>, defs: Definitions): Verdict {
   if (!baseVerdict.run) return baseVerdict;
-  const resource = load(c.file);
-  const defs = definitionsFor(c);
   let source: { url?: string };
   try {
     source = load(c.profile!.source) as { url?: string };
@@ -126,9 +126,14 @@ function profileStep(c: Case, baseVerdict: Verdict): Verdict {
 const cases = (JSON.parse(readFileSync(join(DIR, 'manifest-r4.json'), 'utf8')) as { 'test-cases': Case[] })['test-cases'];
 const steps: Step[] = [];
 for (const c of cases) {
-  const b = base(c);
+  const read = instanceOf(c);
+  // the case's definitions are built once and serve both steps
+  const defs = 'resource' in read ? definitionsFor(c) : undefined;
+  const b: Verdict = 'resource' in read ? base(c, read.resource, defs!) : { run: true, valid: false, errors: [read.error] };
   steps.push({ c, step: 'base', java: c.expected.base, ours: b });
-  if (c.profile && c.expected.profile) steps.push({ c, step: 'profile', java: c.expected.profile, ours: profileStep(c, b) });
+  if (c.profile && c.expected.profile) {
+    steps.push({ c, step: 'profile', java: c.expected.profile, ours: 'resource' in read ? profileStep(c, b, read.resource, defs!) : b });
+  }
 }
 
 const javaValid = (s: Step): boolean => s.java.errorCount === 0;

@@ -11,8 +11,8 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError, issueOf, type ErrorIssue } from '../errors/fhir-error.ts';
 import type { Repository } from '../store/repository.ts';
-import { claimedProfiles, validateProfile, type ProfileIssue } from './validation/profile.ts';
-import { SnapshotError } from './validation/snapshot.ts';
+import { claimedProfiles } from './validation/profile.ts';
+import { profileTargetIssues } from './validation/profile-issues.ts';
 import { validateQuestionnaireResponse } from './validation/questionnaire.ts';
 import { checkExtensions } from './validation/extensions.ts';
 import type { Env, ReferenceSite } from './context.ts';
@@ -94,25 +94,7 @@ export async function profileIssues(env: Env, top: Resource, extra: readonly str
   const seen = new Set<string>();
   const targets = claims.filter((c) => !seen.has(`${c.at}|${c.url}`) && seen.add(`${c.at}|${c.url}`));
   if (targets.length === 0) return [];
-  const defs = await env.deps.conformance.definitions();
-  const issues: ErrorIssue[] = [];
-  for (const { resource, at, url } of targets) {
-    const sd = defs.structureDefinition(url);
-    if (!sd) {
-      issues.push(issueOf('FHIR_PROFILE_UNKNOWN', { detail: url, expression: at }, 'warning'));
-      continue;
-    }
-    let found: ProfileIssue[];
-    try {
-      found = validateProfile(resource, sd, defs, { at });
-    } catch (e) {
-      if (!(e instanceof SnapshotError)) throw e;
-      issues.push(issueOf('FHIR_PROFILE_VIOLATION', { type: url, detail: `the profile cannot be used: ${e.message}`, expression: at }, 'warning'));
-      continue;
-    }
-    for (const f of found) issues.push(issueOf('FHIR_PROFILE_VIOLATION', { type: url, detail: f.message, expression: f.expression }, f.severity));
-  }
-  return issues;
+  return profileTargetIssues(targets, await env.deps.conformance.definitions());
 }
 
 /** A QuestionnaireResponse against the Questionnaire it answers, when the server holds it */

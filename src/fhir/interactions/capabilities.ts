@@ -28,6 +28,11 @@ export const capabilities: Handler = async (env, req) => {
   return { status: 200, raw };
 };
 
+const supportedProfiles = (type: string): { supportedProfile?: string[] } => {
+  const urls = bundledProfilesOf(type);
+  return urls.length ? { supportedProfile: urls } : {};
+};
+
 export function buildCapabilityStatement(baseUrl: string, options: HelsebroOptions): CapabilityStatement {
   const typeCodes = [...new Set(ROUTES.flatMap((r) => (r.interaction?.level === 'type' ? [r.interaction.code] : [])))] as TypeInteraction[];
   const systemCodes = [...new Set(ROUTES.flatMap((r) => (r.interaction?.level === 'system' ? [r.interaction.code] : [])))] as SystemInteraction[];
@@ -36,7 +41,7 @@ export function buildCapabilityStatement(baseUrl: string, options: HelsebroOptio
     type: type as CapabilityStatementRestResource['type'],
     profile: `http://hl7.org/fhir/StructureDefinition/${type}`,
     // the profiles shipped with the server (profiles/no-basis), which $validate and meta.profile use
-    ...(bundledProfilesOf(type).length ? { supportedProfile: bundledProfilesOf(type) } : {}),
+    ...supportedProfiles(type),
     interaction: typeCodes.map((code) => ({ code })),
     versioning: 'versioned-update',
     readHistory: typeCodes.includes('vread'),

@@ -21,8 +21,8 @@ import { fromXml } from '../xml/from-xml.ts';
 import { bundledConformance } from './bundled.ts';
 import { definitionsWith } from './definitions.ts';
 import { ResourceValidator } from './index.ts';
-import { validateProfile, type Definitions } from './profile.ts';
-import { SnapshotError } from './snapshot.ts';
+import type { Definitions } from './profile.ts';
+import { profileTargetIssues } from './profile-issues.ts';
 
 export interface FileReport {
   file: string;
@@ -77,19 +77,8 @@ export function validateFile(file: string, validator: ResourceValidator, profile
   const issues = [...validator.validate(resource).issues];
   const claimed = (resource.meta as { profile?: unknown } | undefined)?.profile;
   const urls = [...new Set([...(Array.isArray(claimed) ? claimed.map(String) : []), ...profiles])];
-  for (const url of urls) {
-    const sd = defs.structureDefinition(url);
-    if (!sd) {
-      issues.push(issueOf('FHIR_PROFILE_UNKNOWN', { detail: url, expression: String(resource.resourceType) }, 'warning'));
-      continue;
-    }
-    try {
-      for (const f of validateProfile(resource, sd, defs)) issues.push(issueOf('FHIR_PROFILE_VIOLATION', { type: url, detail: f.message, expression: f.expression }, f.severity));
-    } catch (e) {
-      if (!(e instanceof SnapshotError)) throw e;
-      issues.push(issueOf('FHIR_PROFILE_VIOLATION', { type: url, detail: `the profile cannot be used: ${e.message}`, expression: String(resource.resourceType) }, 'warning'));
-    }
-  }
+  const at = String(resource.resourceType);
+  issues.push(...profileTargetIssues(urls.map((url) => ({ resource, at, url })), defs));
   return { file, issues };
 }
 

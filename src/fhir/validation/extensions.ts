@@ -64,13 +64,23 @@ function walk(value: unknown, path: string, names: string[], elementPath: string
   }
 }
 
+/** Per lookup object: contextNames is asked for every element of every resource checked */
+const contextCache = new WeakMap<Definitions, Map<string, string[]>>();
+
 /** The element path and the name of its type (HumanName for Patient.name), as contexts are written */
 function contextNames(elementPath: string, defs: Definitions): string[] {
-  const root = elementPath.split('.')[0];
-  const sd = defs.structureDefinition(`http://hl7.org/fhir/StructureDefinition/${root}`);
-  const el = sd?.snapshot?.element?.find((e) => e.path === elementPath || (e.path.endsWith('[x]') && elementPath.startsWith(e.path.slice(0, -3))));
-  const types = (el?.type ?? []).map((t) => t.code).filter((t) => t !== 'BackboneElement' && t !== 'Element');
-  return [elementPath, ...types];
+  let cache = contextCache.get(defs);
+  if (!cache) contextCache.set(defs, (cache = new Map()));
+  let names = cache.get(elementPath);
+  if (names === undefined) {
+    const root = elementPath.split('.')[0];
+    const sd = defs.structureDefinition(`http://hl7.org/fhir/StructureDefinition/${root}`);
+    const el = sd?.snapshot?.element?.find((e) => e.path === elementPath || (e.path.endsWith('[x]') && elementPath.startsWith(e.path.slice(0, -3))));
+    const types = (el?.type ?? []).map((t) => t.code).filter((t) => t !== 'BackboneElement' && t !== 'Element');
+    names = [elementPath, ...types];
+    cache.set(elementPath, names);
+  }
+  return names;
 }
 
 /** Abstract types a context may name that stand for many (R4 base types, and R5's canonical resources) */

@@ -27,6 +27,7 @@
 import type { ElementDefinition, Questionnaire, StructureDefinition } from '@medplum/fhirtypes';
 import { FhirError } from '../../errors/fhir-error.ts';
 import type { Terminology } from '../../terminology/service.ts';
+import type { ProfileTarget } from './profile-issues.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { canonical } from '../../search/ucum.ts';
 import { compileFhirPath } from '../fhirpath.ts';
@@ -125,24 +126,23 @@ export function validateElement(value: Json, sd: StructureDefinition, defs: Defi
  * resources, Bundle entries and Parameters resources (recursively). Each claimed profile applies to its own
  * resource (validation.html#profiles).
  */
-export function claimedProfiles(resource: Json, at: string = String(resource.resourceType)): { resource: Json; at: string; url: string }[] {
-  const out: { resource: Json; at: string; url: string }[] = [];
+export function claimedProfiles(resource: Json, at: string = String(resource.resourceType)): ProfileTarget[] {
+  const out: ProfileTarget[] = [];
   const claims = (resource.meta as { profile?: unknown } | undefined)?.profile;
   if (Array.isArray(claims)) for (const url of claims) out.push({ resource, at, url: String(url) });
-  const inner = (list: unknown, path: string, pick: (x: Json) => unknown) => {
+  /** the resources in `list`, at `path[i]`, or at `path[i].resource` when they sit in a `resource` property */
+  const inner = (list: unknown, path: string, wrapped: boolean) => {
     if (!Array.isArray(list)) return;
     list.forEach((x, i) => {
-      const r = pick(x as Json);
-      if (r && typeof r === 'object' && typeof (r as Json).resourceType === 'string') out.push(...claimedProfiles(r as Json, `${path}[${i}]${pick === self ? '' : '.resource'}`));
+      const r = wrapped ? (x as Json | null)?.resource : x;
+      if (r && typeof r === 'object' && typeof (r as Json).resourceType === 'string') out.push(...claimedProfiles(r as Json, `${path}[${i}]${wrapped ? '.resource' : ''}`));
     });
   };
-  inner(resource.contained, `${at}.contained`, self);
-  if (resource.resourceType === 'Bundle') inner(resource.entry, `${at}.entry`, (e) => e.resource);
-  if (resource.resourceType === 'Parameters') inner(resource.parameter, `${at}.parameter`, (p) => p.resource);
+  inner(resource.contained, `${at}.contained`, false);
+  if (resource.resourceType === 'Bundle') inner(resource.entry, `${at}.entry`, true);
+  if (resource.resourceType === 'Parameters') inner(resource.parameter, `${at}.parameter`, true);
   return out;
 }
-
-const self = (x: Json): Json => x;
 
 class Checker {
   readonly #defs: Definitions;

@@ -263,7 +263,7 @@ class SliceContext {
   }
 }
 
-/** Element id segments: dots separate them, except inside a slice name */
+/** Element id segments, split at dots (slice names with dots are not supported: none of the profiles in use has one) */
 export function splitId(id: string): string[] {
   return id.split('.');
 }
