@@ -11,6 +11,17 @@ export class MonotonicClock {
     this.now = now;
   }
 
+  /** The last instant handed out, if any (another writer of the same store continues after it) */
+  get lastIssued(): string | undefined {
+    return this.last === 0 ? undefined : new Date(this.last).toISOString();
+  }
+
+  /** Continues after an instant another writer of the same store handed out */
+  observe(issued: string | undefined): void {
+    const t = issued === undefined ? 0 : Date.parse(issued);
+    if (t > this.last) this.last = t;
+  }
+
   /** Next instant as an ISO string, at least 1 ms after the previous one (and after `floor`, if given) */
   next(floor?: string): string {
     let t = this.now();

@@ -16,7 +16,7 @@ import { and, cmp, col, eq, exec, inList, or, val, type Statement } from './buil
 import type { Connection } from './dialect.ts';
 import { INDEX_TABLES } from './indexes/registry.ts';
 import { extractRows } from '../../search/extract.ts';
-import { emptyRows } from '../../search/rows.ts';
+import { emptyRows, type IndexRows } from '../../search/rows.ts';
 import { checkCreate, checkDelete, checkId, checkUpdate, type Head } from './version-rules.ts';
 import { insertVersion, readCurrent, readHead, readVersion, toStored, upsertHead } from './statements.ts';
 
@@ -47,20 +47,41 @@ async function headOf(conn: Connection, type: string, id: string): Promise<Head 
   return row ? { version: Number(row.version), deleted: Number(row.deleted) === 1 } : undefined;
 }
 
-export async function createOne(env: WriteEnv, resource: Resource, opts: CreateOptions = {}): Promise<StoredResource> {
-  const type = resource.resourceType;
-  if (opts.id === undefined) return writeVersion(env, type, newId(), 1, resource);
-  const id = checkId(type, opts.id);
-  checkCreate(type, id, await headOf(env.conn, type, id));
-  return writeVersion(env, type, id, 1, resource);
+/**
+ * A single write as data: what a store's writer needs to carry it out anywhere, also in another thread
+ * (../sqlite/writer-thread.ts). `rows` are the resource's index rows, extracted by the caller (extraction
+ * needs the search parameter registry, which lives with the router); absent, they are extracted here.
+ */
+export type WriteOp =
+  | { op: 'create'; resource: Resource; rows?: IndexRows; opts?: CreateOptions }
+  | { op: 'update'; resource: Resource; rows?: IndexRows; opts?: UpdateOptions }
+  | { op: 'delete'; type: string; id: string; opts?: DeleteOptions };
+
+export function applyWrite(env: WriteEnv, w: WriteOp): Promise<StoredResource | UpdateResult | undefined> {
+  switch (w.op) {
+    case 'create':
+      return createOne(env, w.resource, w.opts, w.rows);
+    case 'update':
+      return updateOne(env, w.resource, w.opts, w.rows);
+    case 'delete':
+      return deleteOne(env, w.type, w.id, w.opts);
+  }
 }
 
-export async function updateOne(env: WriteEnv, resource: Resource, opts: UpdateOptions = {}): Promise<UpdateResult> {
+export async function createOne(env: WriteEnv, resource: Resource, opts: CreateOptions = {}, rows?: IndexRows): Promise<StoredResource> {
+  const type = resource.resourceType;
+  if (opts.id === undefined) return writeVersion(env, type, newId(), 1, resource, rows);
+  const id = checkId(type, opts.id);
+  checkCreate(type, id, await headOf(env.conn, type, id));
+  return writeVersion(env, type, id, 1, resource, rows);
+}
+
+export async function updateOne(env: WriteEnv, resource: Resource, opts: UpdateOptions = {}, rows?: IndexRows): Promise<UpdateResult> {
   const type = resource.resourceType;
   const id = checkId(type, resource.id);
   const head = await headOf(env.conn, type, id);
   checkUpdate(type, id, head, opts);
-  const s = await writeVersion(env, type, id, (head?.version ?? 0) + 1, resource);
+  const s = await writeVersion(env, type, id, (head?.version ?? 0) + 1, resource, rows);
   return { ...s, created: !head || head.deleted };
 }
 
@@ -71,10 +92,10 @@ export async function deleteOne(env: WriteEnv, type: string, id: string, opts: D
 }
 
 /** Appends the version, moves the head, rewrites the index rows: the caller's transaction makes it atomic */
-async function writeVersion(env: WriteEnv, type: string, id: string, version: number, resource: Resource | undefined): Promise<StoredResource> {
+async function writeVersion(env: WriteEnv, type: string, id: string, version: number, resource: Resource | undefined, given?: IndexRows): Promise<StoredResource> {
   const s = storedVersion(type, id, version, env.clock.next(), resource);
   const statements: Statement[] = [insertVersion(s), upsertHead(s)];
-  const rows = resource === undefined ? emptyRows() : extractRows(resource);
+  const rows = resource === undefined ? emptyRows() : (given ?? extractRows(resource));
   // A first version has no index rows to delete.
   for (const ix of INDEX_TABLES) statements.push(...ix.write(type, id, rows, version === 1));
   for (const st of statements) await exec(env.conn, st);

@@ -11,16 +11,16 @@ import { Worker } from 'node:worker_threads';
 import type { SqliteConnection } from './connection.ts';
 
 /** WAL pages before the writer checkpoints by itself (safety valve; 4 KiB pages: about 40 MB) */
-const SAFETY_VALVE_PAGES = 10_000;
+export const WAL_PAGES_SAFETY_VALVE = 10_000;
 /** After a checkpoint resets the WAL, SQLite truncates the file back to this size */
-const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+export const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 export class Checkpointer {
   readonly #worker: Worker;
   #stopped: Promise<void> | undefined;
 
   constructor(writer: SqliteConnection, file: string, synchronous: string, intervalMs = 100, onError?: (message: string) => void) {
-    writer.db.pragma(`wal_autocheckpoint = ${SAFETY_VALVE_PAGES}`);
+    writer.db.pragma(`wal_autocheckpoint = ${WAL_PAGES_SAFETY_VALVE}`);
     writer.db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     this.#worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), { workerData: { file, synchronous, intervalMs } });
     this.#worker.on('message', (m: { kind: string; message?: string }) => {

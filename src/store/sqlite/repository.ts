@@ -7,19 +7,20 @@
  * group commit for single writes and for withTransaction, each in its own SAVEPOINT).
  * https://sqlite.org/wal.html , https://sqlite.org/isolation.html
  *
- * Durability (https://sqlite.org/pragma.html#pragma_synchronous): FULL (default) fsyncs the WAL at every
- * COMMIT, so an answered write survives a power cut; NORMAL fsyncs only at checkpoints, so an answered
- * write survives a crash of this process but the last commits can be lost (never corrupted) when the
- * machine loses power. ':memory:' is a throw-away WAL file on tmpfs with synchronous=OFF, deleted at
- * close: two connections cannot share a true in-memory database without shared-cache mode, whose table
- * locks would make readers fail instead of reading a snapshot.
+ * Durability (https://sqlite.org/pragma.html#pragma_synchronous): FULL (default) syncs the WAL after every
+ * COMMIT before its callers are answered, so an answered write survives a power cut. The sync is ours, run
+ * off the event loop (./wal-sync.ts: the writer connection itself is at NORMAL), and reads of the database
+ * wait while it runs (./read-gate.ts), so no read ever shows a write that a power cut could still undo. NORMAL syncs only at checkpoints, so an answered write survives a crash of this process but the last
+ * commits can be lost (never corrupted) when the machine loses power. ':memory:' is a throw-away WAL file
+ * on tmpfs with synchronous=OFF, deleted at close: two connections cannot share a true in-memory database
+ * without shared-cache mode, whose table locks would make readers fail instead of reading a snapshot.
  *
  * Reads are the hot path: one cached prepared statement on a primary key, behind an LRU of current
  * versions that only ever holds committed data (filled from the reader, replaced or dropped after COMMIT).
  * One process per file: the LRU is not told about another process's writes.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, existsSync, type fdatasync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
@@ -36,13 +37,18 @@ import { runHistory } from '../sql/history.ts';
 import { migrate, needsReindex } from '../sql/migrations/index.ts';
 import { runSearch } from '../sql/search.ts';
 import { readCurrent, toStored } from '../sql/statements.ts';
-import { createOne, deleteOne, reindexAll, updateOne, vreadOne } from '../sql/versions.ts';
+import { createOne, deleteOne, reindexAll, updateOne, vreadOne, type WriteOp } from '../sql/versions.ts';
 import { SqliteConnection } from './connection.ts';
 import { Lru } from './lru.ts';
 import { SqliteTransaction, type SqliteWriteEnv } from './transaction.ts';
 import { Checkpointer } from './checkpointer.ts';
 import { CountCache } from '../sql/count-cache.ts';
 import { WriteQueue } from './write-queue.ts';
+import { WalSync } from './wal-sync.ts';
+import { ReadGate, gated } from './read-gate.ts';
+import { WriterThread } from './writer-thread.ts';
+import { extractRows } from '../../search/extract.ts';
+import type { Connection } from '../sql/dialect.ts';
 
 export interface SqliteStoreOptions {
   /** A path, or ':memory:' for a throw-away store */
@@ -56,6 +62,26 @@ export interface SqliteStoreOptions {
   checkpointer?: boolean;
   /** Search totals and probes kept until the next COMMIT (../sql/count-cache.ts); default true */
   countCache?: boolean;
+  /** With FULL: sync the WAL ourselves off the event loop (default true); false lets SQLite sync inside
+   * COMMIT, on the event loop (the bench compares the two) */
+  syncOffLoop?: boolean;
+  /** Single writes carried out by a writer thread (./writer-thread.ts); default: for a file store whose
+   * clock is the wall clock. Transactions run on this thread either way. */
+  writerThread?: boolean;
+  /** Tests: the fdatasync the store's own WAL sync uses (node:fs fdatasync) */
+  fdatasync?: typeof fdatasync;
+}
+
+interface Parts {
+  writer: SqliteConnection;
+  reader: SqliteConnection;
+  clock: MonotonicClock;
+  cacheEntries: number;
+  tempDir: string | undefined;
+  checkpointer: Checkpointer | undefined;
+  countCache: boolean;
+  walSync: WalSync | undefined;
+  thread: WriterThread | undefined;
 }
 
 const READ: Query = render(readCurrent(slot(0), slot(1)), sqliteDialect);
@@ -77,13 +103,31 @@ export class SqliteRepository implements Repository {
   readonly #counts: CountCache | undefined;
   readonly #tempDir: string | undefined;
   readonly #checkpointer: Checkpointer | undefined;
+  readonly #walSync: WalSync | undefined;
+  /** Holds reads of the database back while a COMMIT is not yet durable */
+  readonly #gate = new ReadGate();
+  /** The reader behind the gate, for the shared SQL code (search, history, vread) */
+  readonly #gatedReader: Connection;
+  readonly #thread: WriterThread | undefined;
   #closed = false;
 
-  private constructor(writer: SqliteConnection, reader: SqliteConnection, clock: MonotonicClock, cacheEntries: number, tempDir: string | undefined, checkpointer: Checkpointer | undefined, countCache: boolean) {
+  private constructor({ writer, reader, clock, cacheEntries, tempDir, checkpointer, countCache, walSync, thread }: Parts) {
     this.#writer = writer;
     this.#reader = reader;
     this.#counts = countCache ? new CountCache() : undefined;
-    this.#queue = new WriteQueue(writer, undefined, () => this.#counts?.invalidate());
+    this.#walSync = walSync;
+    this.#thread = thread;
+    this.#gatedReader = gated(reader, this.#gate);
+    this.#queue = new WriteQueue(writer, {
+      remote: thread?.run,
+      durability: walSync,
+      beforeCommit: walSync ? () => this.#gate.shut() : undefined,
+      afterCommit: (lost) => {
+        this.#counts?.invalidate();
+        if (lost) this.#gate.fail(lost);
+        else this.#gate.open();
+      },
+    });
     this.#lru = new Lru(cacheEntries);
     this.#env = { conn: writer, clock };
     this.#readStmt = reader.prepare(READ.sql);
@@ -101,7 +145,11 @@ export class SqliteRepository implements Repository {
     } else {
       mkdirSync(dirname(file), { recursive: true });
     }
-    const writer = new SqliteConnection(file, { readonly: false, synchronous: ephemeral ? 'OFF' : (opts.synchronous ?? 'FULL') });
+    const synchronous = ephemeral ? 'OFF' : (opts.synchronous ?? 'FULL');
+    const syncOffLoop = synchronous === 'FULL' && opts.syncOffLoop !== false;
+    const writer = new SqliteConnection(file, { readonly: false, synchronous: syncOffLoop ? 'NORMAL' : synchronous });
+    let walSync: WalSync | undefined;
+    let thread: WriterThread | undefined;
     try {
       const reindex = needsReindex(await migrate(writer));
       if (reindex) {
@@ -121,11 +169,27 @@ export class SqliteRepository implements Repository {
       const clock = new MonotonicClock(opts.now);
       const max = (await exec(writer, { kind: 'select', from: 'resource', columns: [{ expr: call('MAX', [col(undefined, 'last_updated')]), as: 'm' }] })).rows[0]?.m;
       if (typeof max === 'string') clock.next(max);
+      // The -wal file exists from here on (the migrations wrote through it) until the last connection closes.
+      if (syncOffLoop) walSync = new WalSync(file, opts.fdatasync);
+      if (!ephemeral && (opts.writerThread ?? opts.now === undefined)) {
+        thread = await WriterThread.start({
+          file,
+          synchronous: synchronous as 'FULL' | 'NORMAL',
+          lastIssued: () => clock.lastIssued,
+          observe: (t) => clock.observe(t),
+          onFault: (message) => process.emitWarning(message, 'HelsebroStoreWarning'),
+        });
+      }
       const reader = new SqliteConnection(file, { readonly: true, synchronous: 'OFF' });
       // A throw-away store lives in RAM (/dev/shm): SQLite's own checkpoints cost nothing worth a thread.
-      const checkpointer = ephemeral || opts.checkpointer === false ? undefined : new Checkpointer(writer, file, opts.synchronous ?? 'FULL');
-      return new SqliteRepository(writer, reader, clock, opts.cacheEntries ?? 10_000, tempDir, checkpointer, opts.countCache !== false);
+      const checkpointer = ephemeral || opts.checkpointer === false ? undefined : new Checkpointer(writer, file, synchronous);
+      return new SqliteRepository({
+        writer, reader, clock, cacheEntries: opts.cacheEntries ?? 10_000, tempDir, checkpointer,
+        countCache: opts.countCache !== false, walSync, thread,
+      });
     } catch (e) {
+      await thread?.close();
+      walSync?.close();
       writer.close();
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
       throw e;
@@ -136,6 +200,7 @@ export class SqliteRepository implements Repository {
     const key = `${resourceType}/${id}`;
     let s = this.#lru.get(key);
     if (s === undefined) {
+      for (let wait = this.#gate.wait; wait !== undefined; wait = this.#gate.wait) await wait;
       const row = this.#readStmt.get(...bind(READ, [resourceType, id]));
       if (row === undefined) throw new FhirError('FHIR_NOT_FOUND', { type: resourceType, id });
       s = toStored(row);
@@ -146,30 +211,32 @@ export class SqliteRepository implements Repository {
   }
 
   vread(resourceType: string, id: string, versionId: string): Promise<StoredResource> {
-    return vreadOne(this.#reader, resourceType, id, versionId);
+    return vreadOne(this.#gatedReader, resourceType, id, versionId);
   }
 
   async create(resource: Resource, opts?: CreateOptions): Promise<StoredResource> {
     this.#notInsideTransaction();
-    return this.#queue.single(() => createOne(this.#env, resource, opts), (s) => this.#cache(s));
+    const rows = this.#thread ? extractRows(resource) : undefined;
+    return this.#queue.single(() => createOne(this.#env, resource, opts, rows), (s) => this.#cache(s), { op: 'create', resource, rows, opts } satisfies WriteOp);
   }
 
   async update(resource: Resource, opts?: UpdateOptions): Promise<UpdateResult> {
     this.#notInsideTransaction();
-    return this.#queue.single(() => updateOne(this.#env, resource, opts), (s) => this.#cache(s));
+    const rows = this.#thread ? extractRows(resource) : undefined;
+    return this.#queue.single(() => updateOne(this.#env, resource, opts, rows), (s) => this.#cache(s), { op: 'update', resource, rows, opts } satisfies WriteOp);
   }
 
   async delete(resourceType: string, id: string, opts?: DeleteOptions): Promise<StoredResource | undefined> {
     this.#notInsideTransaction();
-    return this.#queue.single(() => deleteOne(this.#env, resourceType, id, opts), (s) => s && this.#cache(s));
+    return this.#queue.single(() => deleteOne(this.#env, resourceType, id, opts), (s) => s && this.#cache(s), { op: 'delete', type: resourceType, id, opts } satisfies WriteOp);
   }
 
   history(scope: HistoryScope, opts: HistoryOptions): Promise<HistoryPage> {
-    return runHistory(this.#reader, scope, opts);
+    return runHistory(this.#gatedReader, scope, opts);
   }
 
   search(plan: SearchPlan): Promise<SearchPage> {
-    return runSearch(this.#reader, plan, true, this.#counts);
+    return runSearch(this.#gatedReader, plan, true, this.#counts);
   }
 
   async reindex(resourceTypes?: readonly string[]): Promise<number> {
@@ -200,8 +267,10 @@ export class SqliteRepository implements Repository {
     if (this.#closed) return;
     this.#closed = true;
     await this.#queue.idle();
+    await this.#thread?.close();
     await this.#checkpointer?.stop();
     this.#lru.clear();
+    this.#walSync?.close();
     this.#reader.close();
     this.#writer.run('PRAGMA optimize');
     this.#writer.close();
@@ -209,13 +278,22 @@ export class SqliteRepository implements Repository {
   }
 
   /** For tests and the bench: what the store is actually running with */
-  diagnostics(): { commits: number; synchronous: number; journalMode: unknown; cached: number } {
+  diagnostics(): { commits: number; synchronous: number; syncOffLoop: boolean; walSyncs: number; journalMode: unknown; cached: number; writerThread: boolean } {
     return {
       commits: this.#queue.commits,
-      synchronous: Number(this.#writer.pragma('synchronous')),
+      // What an answered write survives: 2 (FULL) when the WAL is synced before answering, by SQLite or by us
+      synchronous: this.#walSync ? 2 : Number(this.#writer.pragma('synchronous')),
+      syncOffLoop: this.#walSync !== undefined,
+      walSyncs: this.#walSync?.syncs ?? 0,
       journalMode: this.#writer.pragma('journal_mode'),
       cached: this.#lru.size,
+      writerThread: this.#thread !== undefined,
     };
+  }
+
+  /** Tests: stops the writer thread as a crash would (it is started again) */
+  async crashWriterThread(): Promise<void> {
+    await this.#thread?.terminate();
   }
 
   /** After COMMIT only: the committed version is the current one (a tombstone is cached too: read says 410) */
