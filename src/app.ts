@@ -16,6 +16,7 @@ import { registerFhirRoutes } from './http/routes/fhir.ts';
 import { createRepository } from './store/index.ts';
 import { ID_PATTERN } from './store/serialise.ts';
 import { RequestIds } from './http/request-id.ts';
+import { accessLogger, fastReadServerFactory, type FastReadState } from './http/fast-read.ts';
 import type { Repository } from './store/repository.ts';
 
 export interface BuildOptions extends Partial<HelsebroOptions> {
@@ -23,6 +24,8 @@ export interface BuildOptions extends Partial<HelsebroOptions> {
   repository?: Repository;
   /** pino logger options or false; defaults to a logger at options.logLevel */
   logger?: boolean | object;
+  /** Answer cached plain reads in the HTTP server's listener, before Fastify (./http/fast-read.ts); default on */
+  fastRead?: boolean;
 }
 
 declare module 'fastify' {
@@ -33,11 +36,13 @@ declare module 'fastify' {
 }
 
 export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance> {
-  const { repository, logger, ...rest } = opts;
+  const { repository, logger, fastRead = true, ...rest } = opts;
   const options = withDefaults(rest);
   const repo = repository ?? (await createRepository(options.store));
   const requestIds = new RequestIds();
+  const fast: FastReadState = { closing: false };
   const app = Fastify({
+    ...(fastRead ? { serverFactory: fastReadServerFactory(fast, requestIds) } : {}),
     bodyLimit: options.bodyLimit,
     logger: logger === false ? false : {
       level: options.logLevel,
@@ -74,6 +79,12 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
       await reindexing;
     });
   }
+  fast.router = router;
+  fast.log = accessLogger(app.log, logger !== false);
+  app.addHook('preClose', (done) => {
+    fast.closing = true;
+    done();
+  });
   app.decorate('repo', repo);
   app.decorate('fhir', router);
   app.addHook('onClose', async () => {

@@ -8,8 +8,9 @@ import { parsePrefer, versionHeaders } from './http-semantics.ts';
 import { informational } from './outcome.ts';
 import type { FhirRequest, FhirResponse } from './types.ts';
 
-export function readResponse(s: StoredResource, req: FhirRequest): FhirResponse {
-  return { status: 200, raw: s.raw, headers: versionHeaders(s, req.context.baseUrl, false), lastUpdated: s.lastUpdated };
+/** A read's answer: it names no other URL, so it needs no base URL (deriving one was a measurable share) */
+export function readResponse(s: StoredResource): FhirResponse {
+  return { status: 200, raw: s.raw, headers: versionHeaders(s, '', false), lastUpdated: s.lastUpdated };
 }
 
 export function writeResponse(s: StoredResource, status: 200 | 201, req: FhirRequest, text: string): FhirResponse {

@@ -13,6 +13,7 @@ import { isResourceOperation, SYSTEM_OPERATIONS } from './operations/index.ts';
 import { CONFORMANCE_TYPES } from './validation/registry.ts';
 import type { FhirRequest, FhirResponse } from './types.ts';
 import { loadCustomParameters } from './custom-params.ts';
+import { readResponse } from './respond.ts';
 
 export class FhirRouter {
   readonly deps: RouterDeps;
@@ -21,6 +22,19 @@ export class FhirRouter {
   constructor(repo: Repository, deps: RouterDeps) {
     this.repo = repo;
     this.deps = deps;
+  }
+
+  /**
+   * A plain read (`GET [base]/[type]/[id]`, no conditional headers) answered synchronously from the store's
+   * memory, or undefined when it cannot be (not cached, deleted, not a read path): the caller then goes
+   * through `handle`, which gives the same answer for every request this one answers. It is exactly
+   * ./interactions/read.ts without the conditional headers; a rule the read interaction gains (access
+   * control, audit) must be applied here too, or make this return undefined.
+   */
+  cachedRead(type: string, id: string): FhirResponse | undefined {
+    if (!R4_RESOURCE_TYPE_SET.has(type) || !ID_PATTERN.test(id)) return undefined;
+    const s = this.repo.cached?.(type, id);
+    return s === undefined || s.deleted ? undefined : readResponse(s);
   }
 
   /** Handles one request against `repo` (the store, or a transaction's repository). Not `async`: the

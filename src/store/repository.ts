@@ -89,6 +89,9 @@ export interface Repository {
   /** A given version; throws FHIR_VERSION_NOT_FOUND (or FHIR_NOT_FOUND when the resource never existed). A
    * tombstone version is returned with deleted=true (the router answers 410). */
   vread(resourceType: string, id: string, versionId: string): Promise<StoredResource>;
+  /** The committed current version when the store holds it in memory, without waiting; undefined when it
+   * does not (then `read` answers). Optional: a store without such a cache leaves it out. */
+  cached?(resourceType: string, id: string): StoredResource | undefined;
   /** New resource (version 1); the id is generated unless opts.id; throws FHIR_PRECONDITION_FAILED... never:
    * creating over an existing id is an error the caller must avoid (use update). */
   create(resource: Resource, opts?: CreateOptions): Promise<StoredResource>;

@@ -23,7 +23,7 @@ export const create: Handler = async (env, req, p) => {
   }
   return env.repo.withTransaction(async (tx) => {
     const existing = singleMatch(await matchCondition(tx, type, condition, env.deps.options.maxCount), type, condition);
-    if (existing) return readResponse(existing, req);
+    if (existing) return readResponse(existing);
     await checkReferences(env, tx, req, refs);
     return writeResponse(await tx.create(resource as Resource), 201, req, `Created ${type}`);
   });

@@ -20,5 +20,5 @@ export const read: Handler = async (env, req, p) => {
       return { status: 304, headers: versionHeaders(s, req.context.baseUrl, false) };
     }
   }
-  return readResponse(s, req);
+  return readResponse(s);
 };

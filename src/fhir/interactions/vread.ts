@@ -9,5 +9,5 @@ import type { Handler } from '../context.ts';
 export const vread: Handler = async (env, req, p) => {
   const s = await env.repo.vread(p.type!, p.id!, p.versionId!);
   if (s.deleted) throw new FhirError('FHIR_GONE', { type: p.type, id: p.id });
-  return readResponse(s, req);
+  return readResponse(s);
 };

@@ -210,6 +210,10 @@ export class SqliteRepository implements Repository {
     return s;
   }
 
+  cached(resourceType: string, id: string): StoredResource | undefined {
+    return this.#lru.get(`${resourceType}/${id}`);
+  }
+
   vread(resourceType: string, id: string, versionId: string): Promise<StoredResource> {
     return vreadOne(this.#gatedReader, resourceType, id, versionId);
   }
