@@ -188,7 +188,10 @@ async function main(): Promise<void> {
       'verdict WRONG. The ceiling is not checked: its constant answer is the point.',
     '"create, validation=..." and "transaction, validation=..." rows each ran in their own Helsebro process; their ratios use the peer\'s create or transaction row.',
     `transaction: req/s = Bundles/s, each Bundle ${TRANSACTION_SIZE} Patient creates with urn:uuid fullUrls ` +
-      '(entries 2-10 reference entry 1). durable = synchronous=FULL: every acknowledged write is on disk.',
+      '(entries 2-10 reference entry 1). durable = synchronous=FULL: every acknowledged write is on disk ' +
+      '(single writes: SQLite FULL in the writer thread; transactions: the main writer at NORMAL plus ' +
+      'Helsebro\'s own fdatasync of the WAL before the answer, src/store/sqlite/wal-sync.ts). Reads: a cached ' +
+      'plain read is answered before Fastify (src/http/fast-read.ts); the ceiling is Fastify.',
   ];
   const text = [
     ...header, '', renderTable(evaluated), '',
