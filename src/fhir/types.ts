@@ -51,6 +51,6 @@ export interface FhirResponse {
   /** Lower-cased header names: etag, last-modified, location, content-location */
   headers?: Readonly<Record<string, string>>;
   outcome?: OperationOutcome;
-  /** meta.lastUpdated of the version answered, with milliseconds (the HTTP Last-Modified has whole seconds) */
+  /** meta.lastUpdated of the version answered, with sub-second digits (the HTTP Last-Modified has whole seconds) */
   lastUpdated?: string;
 }

@@ -13,7 +13,7 @@
 import type { DateValue, Filter, NearValue, NumberValue, QuantityValue, ReferenceValue, SortKey, TokenValue } from './plan.ts';
 import { chordSquared, chordSquaredLimit, unitVector } from './geo.ts';
 import { keysOf } from './shared-rows.ts';
-import { toInstant } from '../store/sql/instant.ts';
+import { nextInstant, toInstant } from '../store/sql/instant.ts';
 import type { DateRow, IndexRows, PositionRow, QuantityRow, ReferenceRow, TokenRow } from './rows.ts';
 
 /** What the matcher needs from a store: the rows of live current resources */
@@ -36,7 +36,7 @@ export function matches(c: Candidate, f: Filter, src: MatchSource): boolean {
     case 'id':
       return f.values.includes(c.id);
     case 'lastUpdated':
-      return f.values.some((d) => dateMatches(c.lastUpdated, nextMs(c.lastUpdated), { prefix: d.prefix, low: toInstant(d.low), high: toInstant(d.high) }));
+      return f.values.some((d) => dateMatches(c.lastUpdated, nextInstant(c.lastUpdated), { prefix: d.prefix, low: toInstant(d.low), high: toInstant(d.high) }));
     case 'token': {
       const hit = c.rows.token.some((r) => r.param === f.param && f.values.some((t) => tokenMatches(r, t)));
       return f.negate ? !hit : hit;
@@ -104,7 +104,6 @@ function targetMatches(type: string, id: string, f: Filter, src: MatchSource): b
   return head !== undefined && matches({ resourceType: type, ...head }, f, src);
 }
 
-const nextMs = (instant: string) => new Date(Date.parse(instant) + 1).toISOString();
 
 export function tokenMatches(r: TokenRow, t: TokenValue): boolean {
   if (t.system !== undefined && (t.system === '' ? r.system !== null : r.system !== t.system)) return false;

@@ -3,7 +3,7 @@ import type { Test } from 'tap';
 import { serialiseVersion, ID_PATTERN } from '../../src/store/serialise.ts';
 import { open, patient, rejectsWith, type Factory } from './contract-helpers.ts';
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
 export function crudContract(t: Test, name: string, factory: Factory): void {
   t.test(`${name}: create assigns id, versionId 1 and lastUpdated, and raw is the exact serialised JSON (resource.html#Meta)`, async (t) => {

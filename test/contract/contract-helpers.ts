@@ -2,6 +2,14 @@
 import type { Test } from 'tap';
 import type { Resource } from '@medplum/fhirtypes';
 import type { SearchPlan } from '../../src/search/plan.ts';
+import { instantMicros, microsInstant } from '../../src/store/sql/instant.ts';
+
+/** The instant `us` microseconds after (before, when negative) a stored lastUpdated, in the stored form.
+ * Writes within one millisecond differ in their microsecond digits (src/store/clock.ts). */
+export const plusMicros = (iso: string, us: number): string => microsInstant(instantMicros(iso) + us);
+/** The same instant written with a +hh:00 offset, keeping its microsecond digits */
+export const withOffset = (iso: string, hours: number): string =>
+  plusMicros(iso, hours * 3_600_000_000).replace('Z', `+${String(hours).padStart(2, '0')}:00`);
 import type { Repository } from '../../src/store/repository.ts';
 
 export type Factory = () => Promise<Repository>;

@@ -1,13 +1,13 @@
 // Contract: history-instance, -type and -system with _since, _at, _count and paging. https://hl7.org/fhir/R4/http.html#history
 import type { Test } from 'tap';
 import type { StoredResource } from '../../src/store/repository.ts';
-import { open, patient, type Factory } from './contract-helpers.ts';
+import { open, patient, plusMicros, withOffset, type Factory } from './contract-helpers.ts';
 
 const vkey = (s: StoredResource) => `${s.resourceType}/${s.id}/${s.versionId}`;
 const keys = (xs: StoredResource[]) => xs.map(vkey);
 /** The same instant written with a +01:00 offset, so text comparison would get it wrong */
-const plusOneHour = (iso: string) => new Date(Date.parse(iso) + 3_600_000).toISOString().replace('Z', '+01:00');
-const minusMs = (iso: string, ms = 1) => new Date(Date.parse(iso) - ms).toISOString();
+const plusOneHour = (iso: string) => withOffset(iso, 1);
+const minusMs = (iso: string) => plusMicros(iso, -1);
 
 export function historyContract(t: Test, name: string, factory: Factory): void {
   t.test(`${name}: history-instance lists every version newest first, the delete as an entry with deleted=true and raw ''`, async (t) => {

@@ -1,7 +1,7 @@
 // Contract: search(plan) over current versions. https://hl7.org/fhir/R4/search.html
 import type { Test } from 'tap';
 import type { DatePrefix, Filter } from '../../src/search/plan.ts';
-import { FNR, HPR, ids, open, patient, plan, withIdentifier, type Factory } from './contract-helpers.ts';
+import { FNR, HPR, ids, open, patient, plan, plusMicros, withIdentifier, withOffset, type Factory } from './contract-helpers.ts';
 
 const ident = (...values: { system?: string; code?: string }[]): Filter => ({ kind: 'token', param: 'identifier', values });
 
@@ -99,7 +99,7 @@ export function searchContract(t: Test, name: string, factory: Factory): void {
     const b = await repo.create(patient());
     const c = await repo.create(patient());
     const low = b.lastUpdated;
-    const high = new Date(Date.parse(b.lastUpdated) + 1).toISOString();
+    const high = plusMicros(b.lastUpdated, 1);
     // (sets, sorted: the default order is by id, and ids made in one millisecond are not in creation order)
     const q = async (prefix: DatePrefix, l = low, h = high) =>
       ids((await repo.search(plan('Patient', { filters: [{ kind: 'lastUpdated', values: [{ prefix, low: l, high: h }] }] }))).entries).sort();
@@ -112,9 +112,9 @@ export function searchContract(t: Test, name: string, factory: Factory): void {
     t.same(await q('eb'), [a.id]);
     t.same(await q('ge'), [b.id, c.id].sort());
     t.same(await q('le'), [a.id, b.id].sort());
-    const wide = new Date(Date.parse(c.lastUpdated) + 1).toISOString();
+    const wide = plusMicros(c.lastUpdated, 1);
     t.same(await q('eq', a.lastUpdated, wide), [a.id, b.id, c.id].sort(), 'a wide range holds all three');
-    const offsetForm = (iso: string) => new Date(Date.parse(iso) + 7_200_000).toISOString().replace('Z', '+02:00');
+    const offsetForm = (iso: string) => withOffset(iso, 2);
     t.same(await q('eq', offsetForm(low), offsetForm(high)), [b.id], 'bounds with an offset compare as instants');
     const two = await repo.search(plan('Patient', {
       filters: [{ kind: 'lastUpdated', values: [{ prefix: 'lt', low: b.lastUpdated, high }, { prefix: 'ge', low: c.lastUpdated, high: wide }] }],

@@ -10,7 +10,7 @@ t.test('create answers 201 with Location, ETag and Last-Modified, assigns id and
   t.not(body.id, 'client-chosen', 'http.html#create: the server ignores a client id');
   t.match(body.id, /^[A-Za-z0-9\-.]{1,64}$/);
   t.equal(body.meta.versionId, '1');
-  t.match(body.meta.lastUpdated, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+  t.match(body.meta.lastUpdated, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
   t.equal(res.headers.etag, 'W/"1"');
   t.equal(res.headers.location, `http://test/fhir/Patient/${body.id}/_history/1`);
   t.equal(res.headers['last-modified'], new Date(body.meta.lastUpdated).toUTCString());

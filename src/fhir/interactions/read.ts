@@ -15,7 +15,7 @@ export const read: Handler = async (env, req, p) => {
   const ims = req.headers['if-modified-since'];
   if (ims !== undefined && inm === undefined) {
     const since = Date.parse(ims);
-    // HTTP dates have whole seconds; lastUpdated has milliseconds.
+    // HTTP dates have whole seconds; lastUpdated has sub-second digits.
     if (!Number.isNaN(since) && Math.floor(Date.parse(s.lastUpdated) / 1000) * 1000 <= since) {
       return { status: 304, headers: versionHeaders(s, req.context.baseUrl, false) };
     }

@@ -168,7 +168,7 @@ export class SqliteRepository implements Repository {
       // lastUpdated must stay strictly increasing across restarts, even if the wall clock went back.
       const clock = new MonotonicClock(opts.now);
       const max = (await exec(writer, { kind: 'select', from: 'resource', columns: [{ expr: call('MAX', [col(undefined, 'last_updated')]), as: 'm' }] })).rows[0]?.m;
-      if (typeof max === 'string') clock.next(max);
+      if (typeof max === 'string') clock.observe(max);
       // The -wal file exists from here on (the migrations wrote through it) until the last connection closes.
       if (syncOffLoop) walSync = new WalSync(file, opts.fdatasync);
       if (!ephemeral && (opts.writerThread ?? opts.now === undefined)) {

@@ -70,6 +70,6 @@ t.test('head columns: _id is an IN list; _lastUpdated prefixes follow the [low, 
     t.equal(q.sql.slice(q.sql.indexOf('WHERE ') + 6), sql, prefix);
   }
   const q = whereOf(ix, { kind: 'lastUpdated', values: [{ prefix: 'ge', low: '2026-01-01T00:00:00+01:00', high: '2026-01-02T00:00:00.000Z' }] });
-  t.same(q.values, ['2025-12-31T23:00:00.000Z'], 'bounds are brought to UTC millisecond form');
+  t.same(q.values, ['2025-12-31T23:00:00.000000Z'], 'bounds are brought to the UTC microsecond form lastUpdated is stored in');
   t.same(ix.orderBy({ param: '_id', descending: true }, ctx), { expr: { kind: 'col', table: 'c', name: 'id' }, descending: true });
 });

@@ -9,5 +9,6 @@ t.test('needsReindex: all, some types, or nothing', async (t) => {
   t.equal(needsReindex([4]), 'all', '004 (date statistics) reindexes everything');
   t.same(needsReindex([5]), ['Location'], '005 (positions) only Locations');
   t.equal(needsReindex([4, 5]), 'all', 'all wins');
-  t.same(MIGRATIONS.map((m) => m.version), [1, 2, 3, 4, 5], 'versions in order, none skipped');
+  t.equal(needsReindex([6]), undefined, '006 (microsecond lastUpdated) rewrites a column, no index rows');
+  t.same(MIGRATIONS.map((m) => m.version), [1, 2, 3, 4, 5, 6], 'versions in order, none skipped');
 });

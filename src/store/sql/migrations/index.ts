@@ -11,6 +11,7 @@ import { searchIndexes } from './002-search-indexes.ts';
 import { noBasisParams } from './003-no-basis-params.ts';
 import { dateStats } from './004-date-stats.ts';
 import { positions } from './005-positions.ts';
+import { microsecondInstants } from './006-microsecond-instants.ts';
 
 export interface Migration {
   version: number;
@@ -22,7 +23,7 @@ export interface Migration {
   reindex?: true | readonly string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, searchIndexes, noBasisParams, dateStats, positions];
+export const MIGRATIONS: readonly Migration[] = [initial, searchIndexes, noBasisParams, dateStats, positions, microsecondInstants];
 
 /** Applies every pending migration; returns the versions applied now (the caller reindexes when one of
  * them says `reindex`) */
