@@ -33,7 +33,7 @@ export function benchPatient(n: number, id?: string): Patient {
 /** What the ceiling returns for every request: a stored-looking Patient of the same size Helsebro serves. */
 export const CEILING_PATIENT: Patient = {
   ...benchPatient(1, 'ceiling-0000-0000-0000-000000000001'),
-  meta: { versionId: '1', lastUpdated: '2025-01-01T00:00:00.000Z' },
+  meta: { versionId: '1', lastUpdated: '2025-01-01T00:00:00.000000Z' },
 };
 
 /**

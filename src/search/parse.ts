@@ -17,6 +17,7 @@ import { FhirError } from '../errors/fhir-error.ts';
 import { ID_PATTERN } from '../store/serialise.ts';
 import { R4_RESOURCE_TYPES } from '../fhir/r4-resource-types.ts';
 import { parseDateRange } from './date.ts';
+import { exactInstant, nextInstant } from '../store/sql/instant.ts';
 import type { SubsetMode } from '../fhir/subset.ts';
 import { compositeComponents, isNear } from './extract.ts';
 import { DEFAULT_NEAR_KM } from './geo.ts';
@@ -216,7 +217,7 @@ export function filterFor(type: string, key: string, value: string, opts: Opts, 
   }
   if (name === '_lastUpdated') {
     if (modifier !== undefined) throw unknown(`modifier ':${modifier}' is not supported on _lastUpdated`);
-    return { kind: 'lastUpdated', values: splitOr(value).map((v) => dateValue(v, opts)) };
+    return { kind: 'lastUpdated', values: splitOr(value).map((v) => lastUpdatedValue(v, opts)) };
   }
   const def = r4SearchParameter(type, name);
   if (!def) throw unknown(`not a search parameter of ${type}`);
@@ -425,6 +426,17 @@ function includeSpec(type: string, key: string, v: string): IncludeSpec {
 function splitPrefix(v: string): { prefix: Prefix; rest: string } {
   const p = v.slice(0, 2);
   return PREFIXES.has(p) && /^[0-9-]/.test(v.slice(2)) ? { prefix: p as Prefix, rest: v.slice(2) } : { prefix: 'eq', rest: v };
+}
+
+/**
+ * _lastUpdated: as any date, except that an instant with more than three fractional digits denotes its own
+ * microsecond. A stored lastUpdated shares its millisecond with other writes (../store/clock.ts), so a
+ * client polling with `gt` + the meta.lastUpdated it last saw must not skip the rest of that millisecond.
+ */
+function lastUpdatedValue(v: string, opts: Opts): DateValue {
+  const { prefix, rest } = splitPrefix(v);
+  const exact = prefix !== 'ap' && /\.\d{4,}/.test(rest) ? exactInstant(rest) : undefined;
+  return exact === undefined ? dateValue(v, opts) : { prefix, low: exact, high: nextInstant(exact) };
 }
 
 function dateValue(v: string, opts: Opts): DateValue {

@@ -1,6 +1,7 @@
 // read, vread, create, update, delete and history over HTTP. Spec: https://hl7.org/fhir/R4/http.html
 import t from 'tap';
 import { call, errorCode, makeApp, patient } from './helpers.ts';
+import { MemoryRepository } from '../../src/store/memory/repository.ts';
 
 t.test('create answers 201 with Location, ETag and Last-Modified, assigns id and meta, ignores a client id', async (t) => {
   const app = await makeApp(t);
@@ -110,6 +111,29 @@ t.test('history of type and system, with _count paging and _since', async (t) =>
   t.equal(bad.statusCode, 400);
   t.equal(errorCode(bad), 'FHIR_PARAM_INVALID');
   t.equal((await call(app, { url: '/fhir/Patient/nobody/_history' })).statusCode, 404);
+});
+
+t.test('history paging and _since are exact when every write shares one millisecond (lastUpdated microseconds)', async (t) => {
+  // A stopped wall clock: every lastUpdated is in the same millisecond, told apart by its microsecond digits
+  const app = await makeApp(t, { repository: new MemoryRepository({ now: () => Date.parse('2026-12-01T08:00:00.000Z') }) });
+  const ids: string[] = [];
+  for (let i = 0; i < 5; i++) ids.push((await call(app, { method: 'POST', url: '/fhir/Patient', body: patient() })).json().id);
+  const first = (await call(app, { url: '/fhir/Patient/_history?_count=2' })).json();
+  t.same(first.entry.map((e: any) => e.resource.id), [ids[4], ids[3]]);
+  t.equal(first.entry[0].resource.meta.lastUpdated, '2026-12-01T08:00:00.000004Z');
+  const late = (await call(app, { method: 'POST', url: '/fhir/Patient', body: patient() })).json().id; // written while the client pages
+  const next = first.link.find((l: any) => l.relation === 'next').url.replace('http://test', '');
+  t.match(next, /_until=2026-12-01T08%3A00%3A00.000004Z/, 'the pin is the newest entry, to the microsecond');
+  t.same((await call(app, { url: next })).json().entry.map((e: any) => e.resource.id), [ids[2], ids[1]], 'page 2 neither skips nor repeats');
+  const since = encodeURIComponent('2026-12-01T08:00:00.000002Z');
+  t.same((await call(app, { url: `/fhir/Patient/_history?_since=${since}` })).json().total, 3, '_since to the microsecond');
+  const gt = (await call(app, { url: `/fhir/Patient?_lastUpdated=gt${since}&_count=10` })).json();
+  t.same(gt.entry.map((e: any) => e.resource.id).sort(), [ids[3], ids[4], late].sort(),
+    '_lastUpdated=gt the meta.lastUpdated last seen: the rest of that millisecond is not skipped');
+  const eq = (await call(app, { url: `/fhir/Patient?_lastUpdated=${since}` })).json();
+  t.same(eq.entry.map((e: any) => e.resource.id), [ids[2]], 'eq an exact lastUpdated: that version only');
+  const ms = (await call(app, { url: `/fhir/Patient?_lastUpdated=2026-12-01T08:00:00.000Z&_count=10` })).json();
+  t.equal(ms.entry.length, 6, 'a millisecond value denotes its whole millisecond (search.html#date: precision is a range)');
 });
 
 t.test('_pretty indents and _format=json is accepted', async (t) => {

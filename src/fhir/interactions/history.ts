@@ -6,6 +6,7 @@
  */
 import { FhirError } from '../../errors/fhir-error.ts';
 import { parseDateRange } from '../../search/date.ts';
+import { exactInstant } from '../../store/sql/instant.ts';
 import type { HistoryScope, StoredResource } from '../../store/repository.ts';
 import { bundleJson, type RawEntry } from '../bundle/json.ts';
 import { etagOf } from '../http-semantics.ts';
@@ -74,6 +75,8 @@ function instantParam(q: URLSearchParams, name: string): string | undefined {
   if (v === null) return undefined;
   const range = parseDateRange(v);
   if (!range) throw new FhirError('FHIR_PARAM_INVALID', { param: name, detail: `'${v}' is not a FHIR instant`, expression: name });
-  return range.low;
+  // A whole instant is taken exactly, to the microsecond: `_until` carries a stored lastUpdated, which
+  // shares its millisecond with other writes (src/store/clock.ts). Anything less is its range's start.
+  return exactInstant(v) ?? range.low;
 }
 

@@ -19,6 +19,12 @@ export function toInstant(value: string): string {
   return microsInstant(instantMicros(value));
 }
 
+/** The canonical form of a value that is a whole instant (seconds and a zone), digits below the
+ * microsecond truncated; undefined for anything less (a date, a time without seconds or zone) */
+export function exactInstant(value: string): string | undefined {
+  return PARTS.test(value) ? toInstant(value) : undefined;
+}
+
 /** Microseconds since the epoch of an instant (digits below the microsecond truncated); throws when the
  * text is not an instant */
 export function instantMicros(value: string): number {

@@ -21,9 +21,9 @@
  * sync returns, a power cut can lose the newest commits but never corrupt the file (NORMAL's guarantee).
  *
  * Visibility: a reader must never see a commit that a power cut could still take away (SQLite's FULL never
- * shows one, because it syncs before it publishes the frames). The store's reader connection therefore
- * is held in a read transaction from just before each COMMIT until that COMMIT's sync has finished, and so
- * sees the state before it meanwhile (./repository.ts, `#pinReader`).
+ * shows one, because it syncs before it publishes the frames). Reads of the database therefore wait from
+ * just before each COMMIT until that COMMIT's sync has finished (./read-gate.ts, which also says why the
+ * reader is not pinned in a read transaction instead).
  *
  * A failed fdatasync is not retried: after an fsync error Linux may have dropped the dirty pages and report
  * success next time (PostgreSQL's "fsyncgate", https://wiki.postgresql.org/wiki/Fsync_Errors), so every
