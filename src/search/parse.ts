@@ -434,9 +434,11 @@ function splitPrefix(v: string): { prefix: Prefix; rest: string } {
  * client polling with `gt` + the meta.lastUpdated it last saw must not skip the rest of that millisecond.
  */
 function lastUpdatedValue(v: string, opts: Opts): DateValue {
-  const { prefix, rest } = splitPrefix(v);
-  const exact = prefix !== 'ap' && /\.\d{4,}/.test(rest) ? exactInstant(rest) : undefined;
-  return exact === undefined ? dateValue(v, opts) : { prefix, low: exact, high: nextInstant(exact) };
+  // dateValue first: it refuses what is no date (month 13, 31 February) with a coded 400
+  const d = dateValue(v, opts);
+  const { rest } = splitPrefix(v);
+  const exact = d.prefix !== 'ap' && /\.\d{4,}/.test(rest) ? exactInstant(rest) : undefined;
+  return exact === undefined ? d : { prefix: d.prefix, low: exact, high: nextInstant(exact) };
 }
 
 function dateValue(v: string, opts: Opts): DateValue {

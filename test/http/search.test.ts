@@ -64,6 +64,12 @@ t.test('an unknown parameter is 400; with Prefer handling=lenient it is reported
   const invalid = await call(app, { url: '/fhir/Patient?_lastUpdated=gt2026-13-01' });
   t.equal(invalid.statusCode, 400);
   t.equal(errorCode(invalid), 'FHIR_PARAM_INVALID');
+  // with microsecond digits (taken exactly) the date is still checked: no 500, no 31 February
+  for (const v of ['gt2026-13-01T00:00:00.1234Z', 'gt2026-02-31T00:00:00.123456Z']) {
+    const bad = await call(app, { url: `/fhir/Patient?_lastUpdated=${v}` });
+    t.equal(bad.statusCode, 400, v);
+    t.equal(errorCode(bad), 'FHIR_PARAM_INVALID', v);
+  }
 });
 
 t.test('POST _search with a form body searches like GET', async (t) => {
