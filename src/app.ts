@@ -10,12 +10,11 @@ import { ResourceValidator } from './fhir/validation/index.ts';
 import { ConformanceRegistry } from './fhir/validation/registry.ts';
 import { registerContentTypes } from './http/plugins/content-types.ts';
 import { registerErrorHandling } from './http/plugins/errors.ts';
-import { enabled, lazyChildLogger } from './http/lazy-logger.ts';
+import { lazyChildLogger } from './http/lazy-logger.ts';
 import { redactUrl } from './http/redact.ts';
 import { registerFhirRoutes } from './http/routes/fhir.ts';
 import { createRepository } from './store/index.ts';
-import { ID_PATTERN } from './store/serialise.ts';
-import { RequestIds } from './http/request-id.ts';
+import { RequestIds, requestIdFor } from './http/request-id.ts';
 import { accessLogger, fastReadServerFactory, type FastReadState } from './http/fast-read.ts';
 import type { Repository } from './store/repository.ts';
 
@@ -53,10 +52,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
       ...(typeof logger === 'object' ? logger : {}),
     },
     // A client's X-Request-Id is kept when it is a valid FHIR id (it becomes OperationOutcome.id).
-    genReqId: (req) => {
-      const h = req.headers['x-request-id'];
-      return typeof h === 'string' && ID_PATTERN.test(h) ? h : requestIds.next();
-    },
+    genReqId: (req) => requestIdFor(req.headers['x-request-id'], requestIds),
     routerOptions: { ignoreTrailingSlash: true },
     childLoggerFactory: lazyChildLogger,
     // Fastify's two lines per request are replaced by one access line below, registered only when the level
@@ -80,6 +76,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
     });
   }
   fast.router = router;
+  // One access line per request at info, by the onResponse hook below or by the fast path itself
   fast.log = accessLogger(app.log, logger !== false);
   app.addHook('preClose', (done) => {
     fast.closing = true;
@@ -90,7 +87,7 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   app.addHook('onClose', async () => {
     await repo.close();
   });
-  if (logger !== false && enabled(app.log, 'info')) {
+  if (fast.log !== undefined) {
     app.addHook('onResponse', (req, reply, done) => {
       req.log.info({ req, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
       done();

@@ -21,15 +21,14 @@
  * A rule every read must follow (authorisation, audit: the security issue) must be applied in
  * FhirRouter.cachedRead or must turn this path off (`fastRead: false` in buildApp's options).
  * light-my-request (app.inject) calls Fastify's handler directly, so inject tests never take this path;
- * test/e2e/fast-read.test.ts compares both paths over a real socket.
+ * test/http/fast-read.test.ts compares both paths over a real socket.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyServerFactory } from 'fastify';
 import type { FhirRouter } from '../fhir/router.ts';
-import { ID_PATTERN } from '../store/serialise.ts';
 import { enabled } from './lazy-logger.ts';
 import { isXml, negotiate } from './negotiate.ts';
-import type { RequestIds } from './request-id.ts';
+import { requestIdFor, type RequestIds } from './request-id.ts';
 import { FHIR_PREFIX } from './routes/fhir.ts';
 
 export interface FastReadState {
@@ -81,8 +80,7 @@ function tryRead(state: FastReadState, ids: RequestIds, req: IncomingMessage, re
   const contentType = jsonType(h.accept);
   if (contentType === undefined) return false;
   const started = state.log === undefined ? 0 : performance.now();
-  const given = h['x-request-id'];
-  const requestId = typeof given === 'string' && ID_PATTERN.test(given) ? given : ids.next();
+  const requestId = requestIdFor(h['x-request-id'], ids);
   const body = answer.raw!;
   const headers = answer.headers!;
   let length = lengths.get(headers);

@@ -5,6 +5,7 @@
  * becomes OperationOutcome.id. A UUID per request cost a crypto call on every read for no extra guarantee.
  */
 import { randomBytes } from 'node:crypto';
+import { ID_PATTERN } from '../store/serialise.ts';
 
 export class RequestIds {
   readonly #prefix: string;
@@ -17,4 +18,10 @@ export class RequestIds {
   next(): string {
     return this.#prefix + (++this.#n).toString(36);
   }
+}
+
+/** A request's id: the client's X-Request-Id when it is a valid FHIR id (it becomes OperationOutcome.id),
+ * else a new one. Fastify's genReqId and the read fast path (./fast-read.ts) both take it from here. */
+export function requestIdFor(header: string | string[] | undefined, ids: RequestIds): string {
+  return typeof header === 'string' && ID_PATTERN.test(header) ? header : ids.next();
 }

@@ -104,7 +104,6 @@ function targetMatches(type: string, id: string, f: Filter, src: MatchSource): b
   return head !== undefined && matches({ resourceType: type, ...head }, f, src);
 }
 
-
 export function tokenMatches(r: TokenRow, t: TokenValue): boolean {
   if (t.system !== undefined && (t.system === '' ? r.system !== null : r.system !== t.system)) return false;
   return t.code === undefined || r.code === t.code;
