@@ -26,12 +26,12 @@ import { parseOptions } from './lib/options.ts';
 import type { BenchOptions, TargetName } from './lib/options.ts';
 import { startServer } from './lib/process.ts';
 import type { ServerSpec } from './lib/process.ts';
-import { NOISY_CORES, evaluate, renderFailures, renderTable } from './lib/report.ts';
+import { NOISY_CORES, evaluate, renderFailures, renderReference, renderTable } from './lib/report.ts';
 import type { Row } from './lib/report.ts';
 import { BASE_SCENARIOS, HELSEBRO_VARIANTS, TRANSACTION_SIZE } from './lib/scenarios.ts';
 import type { Scenario, SeedState } from './lib/scenarios.ts';
 import { HISTORY_VERSIONS, SeedError, seedHistory, seedPatients } from './lib/seed.ts';
-import { CEILING_SPEC, PEER_SPEC, ROOT, helsebroAvailable, helsebroSpec, journalMode, storageFacts } from './lib/servers.ts';
+import { CEILING_SPEC, NAIVE_SPEC, PEER_SPEC, ROOT, helsebroAvailable, helsebroSpec, journalMode, storageFacts } from './lib/servers.ts';
 
 const log = (msg: string): void => void process.stderr.write(`[bench] ${msg}\n`);
 const oneLine = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -152,8 +152,18 @@ async function main(): Promise<void> {
     const ceilingRows = opts.ceilingAll ? base : base.filter((s) => s.key === 'read');
     await runGroup('ceiling', CEILING_SPEC, ceilingRows, rows, opts);
   }
+  // The naive reference (read and create only: the two numbers the issue measured it at) keeps rows of its
+  // own, so a run of only some scenarios does not grow rows in the main table.
+  const naiveRows = new Map<string, Row>();
+  if (opts.targets.includes('naive')) {
+    const kinds = new Set([...rows.values()].map((r) => r.compareWith).filter((k) => k === 'read' || k === 'create'));
+    const scenarios = BASE_SCENARIOS.filter((s) => kinds.has(s.key as 'read' | 'create'));
+    for (const s of scenarios) naiveRows.set(s.key, { key: s.key, label: s.label, compareWith: s.key, sides: {} });
+    if (scenarios.length > 0) await runGroup('naive', NAIVE_SPEC, scenarios, naiveRows, opts);
+  }
 
   const evaluated = evaluate([...rows.values()]);
+  const reference = renderReference([...rows.values()], naiveRows);
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const inherited = Object.entries(process.env)
     .filter(([k]) => k.startsWith('HELSEBRO_'))
@@ -195,9 +205,10 @@ async function main(): Promise<void> {
   ];
   const text = [
     ...header, '', renderTable(evaluated), '',
+    ...(reference ? [reference, ''] : []),
     ...footnotes.map((f, i) => `(${i + 1}) ${f}`),
     ...notes.map((n) => `NOTE: ${n}`), '',
-    renderFailures([...rows.values()]),
+    renderFailures([...rows.values(), ...naiveRows.values()]),
   ].join('\n');
   process.stdout.write(`\n${text}\n`);
 
@@ -206,7 +217,7 @@ async function main(): Promise<void> {
     await mkdir(dir, { recursive: true });
     const file = join(dir, `core-${started.toISOString().replace(/[:.]/g, '-')}.json`);
     const machine = { node: process.version, platform: platform(), arch: arch(), cores: availableParallelism(), cpu };
-    await writeFile(file, JSON.stringify({ started, machine, options: opts, storage: facts, notes, rows: evaluated },
+    await writeFile(file, JSON.stringify({ started, machine, options: opts, storage: facts, notes, rows: evaluated, naive: [...naiveRows.values()] },
       null, 2));
     log(`wrote ${file}`);
   }

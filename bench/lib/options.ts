@@ -6,14 +6,14 @@
  *   --warmup=S              warm-up seconds per scenario         (BENCH_WARMUP, default 2)
  *   --connections=N         concurrent autocannon connections    (BENCH_CONNECTIONS, default 16)
  *   --seed=N                patients seeded for read and update  (BENCH_SEED, default 1000)
- *   --targets=a,b           subset of helsebro,peer,ceiling      (BENCH_TARGETS)
+ *   --targets=a,b           subset of helsebro,peer,ceiling,naive (BENCH_TARGETS)
  *   --scenarios=a,b         subset of scenario keys              (BENCH_SCENARIOS)
  *   --ceiling-all           run the constant route for every row, not only read
  *   --no-json               do not write bench/results/*.json
  */
 import { parseArgs } from 'node:util';
 
-export type TargetName = 'helsebro' | 'peer' | 'ceiling';
+export type TargetName = 'helsebro' | 'peer' | 'ceiling' | 'naive';
 
 export interface BenchOptions {
   quick: boolean;
@@ -27,7 +27,7 @@ export interface BenchOptions {
   json: boolean;
 }
 
-const ALL_TARGETS: TargetName[] = ['helsebro', 'peer', 'ceiling'];
+const ALL_TARGETS: TargetName[] = ['helsebro', 'peer', 'ceiling', 'naive'];
 
 /** A positive number from a flag or else an environment variable; `label` names the bench in the error */
 export function num(flag: string | undefined, env: string | undefined, fallback: number, label = 'bench'): number {

@@ -186,3 +186,56 @@ export function renderFailures(rows: Row[]): string {
   }
   return out.length ? `Failures:\n${out.join('\n')}` : 'Failures: none (every measured and warm-up request answered 2xx).';
 }
+
+/**
+ * What the core issue measured on the machine it set its targets on (its text: "the bare route about
+ * 16,000 req/s, ... a naive Fastify + better-sqlite3 read about 10,000/s and a naive durable insert about
+ * 4,200/s"). The targets are absolute numbers on that machine; machines here have differed 4x from one
+ * session to the next, mostly in loopback and fsync time, so each run measures the same naive server.
+ */
+export const REFERENCE_MACHINE: Record<'read' | 'create', { naive: number; target: number }> = {
+  read: { naive: 10_000, target: 0 },
+  create: { naive: 4_200, target: 4_000 },
+};
+export const REFERENCE_CEILING = 16_000;
+
+/**
+ * The machine's reference beside Helsebro's rows: the naive server's read and durable create in this run,
+ * the issue's reference machine's, and each Helsebro read or create row as a multiple of this run's naive
+ * number (the create target is 4,000 / 4,200 = 0.95x naive on the reference machine).
+ */
+export function renderReference(rows: Row[], naiveRows: Map<string, Row>): string | undefined {
+  const ceiling = measured(rows.find((r) => r.key === 'read')?.sides.ceiling);
+  const lines: string[][] = [];
+  for (const row of rows) {
+    const kind = row.compareWith;
+    if (kind !== 'read' && kind !== 'create') continue;
+    const naive = measured(naiveRows.get(kind)?.sides.naive);
+    const h = measured(row.sides.helsebro);
+    if (!naive) continue;
+    const ref = REFERENCE_MACHINE[kind];
+    lines.push([
+      row.label,
+      Math.round(naive.rps).toLocaleString('en-US'),
+      ref.naive.toLocaleString('en-US'),
+      `${(naive.rps / ref.naive).toFixed(2)}`,
+      h ? Math.round(h.rps).toLocaleString('en-US') : '-',
+      h ? `${(h.rps / naive.rps).toFixed(2)}x` : '-',
+      ref.target > 0 ? `${(ref.target / ref.naive).toFixed(2)}x` : '-',
+    ]);
+  }
+  if (lines.length === 0) return undefined;
+  const head = ['row', 'naive req/s', 'ref. machine', 'this/ref', 'Helsebro', 'H / naive', 'target / naive'];
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
+  const ceilingLine = ceiling
+    ? `bare route (ceiling) read this run: ${Math.round(ceiling.rps).toLocaleString('en-US')} req/s; on the reference machine about ${REFERENCE_CEILING.toLocaleString('en-US')} (${(ceiling.rps / REFERENCE_CEILING).toFixed(2)}x).`
+    : undefined;
+  return [
+    'Machine reference: the naive server (bench/servers/naive.ts: Fastify + better-sqlite3, one table, no validation, ' +
+      'synchronous=FULL and one COMMIT per create) in this run, beside what the issue measured on the machine its targets were set on.',
+    line(head), rule, ...lines.map(line),
+    ...(ceilingLine ? [ceilingLine] : []),
+  ].join('\n');
+}

@@ -1,5 +1,5 @@
 /**
- * The three servers the core bench compares, as child-process specs, plus the facts about Helsebro's
+ * The servers the core bench compares (and the naive reference it measures the machine with), as child-process specs, plus the facts about Helsebro's
  * storage the table header must state (SQLite journal mode and synchronous level: "durable" means
  * synchronous=FULL, every acknowledged write fsynced).
  */
@@ -62,6 +62,15 @@ export const PEER_SPEC: ServerSpec = {
 export const CEILING_SPEC: ServerSpec = {
   name: 'ceiling',
   file: join(ROOT, 'bench', 'servers', 'ceiling.ts'),
+  env: {},
+  portVar: 'BENCH_PORT',
+  hostVar: 'BENCH_HOST',
+};
+
+/** The machine's reference: the naive Fastify + better-sqlite3 server the core issue's targets were set beside */
+export const NAIVE_SPEC: ServerSpec = {
+  name: 'naive',
+  file: join(ROOT, 'bench', 'servers', 'naive.ts'),
   env: {},
   portVar: 'BENCH_PORT',
   hostVar: 'BENCH_HOST',
