@@ -65,7 +65,8 @@ async function suite(make: (sync: 'FULL' | 'NORMAL', cache?: number) => Promise<
   const out = new Map<string, number>();
   const full = await make('FULL');
   const ids = await preload(full);
-  const pick = (i: number) => ids[(i * 7919) % ids.length];
+  const slot = (i: number) => (i * 7919) % ids.length;
+  const pick = (i: number) => ids[slot(i)];
   for (const id of ids) await full.read('Patient', id); // warm the cache
   out.set('read (warm)', await rate((i) => full.read('Patient', pick(i))));
   if (!isMemory) {
@@ -78,10 +79,7 @@ async function suite(make: (sync: 'FULL' | 'NORMAL', cache?: number) => Promise<
   out.set('create FULL, 64 in flight', await rate((i) => full.create(patient(i)), 64));
   out.set('update FULL, 64 in flight', await rate((i) => full.update({ ...patient(i), id: pick(i) } as Resource), 64));
   // A clinical update changes one element and keeps the rest: gender toggled, every other value as preloaded
-  out.set('update 1 element, 64 in flight', await rate((i) => {
-    const k = (i * 7919) % ids.length;
-    return full.update({ ...patient(k), id: ids[k], gender: i % 2 === 0 ? 'male' : 'female' } as Resource);
-  }, 64));
+  out.set('update 1 element, 64 in flight', await rate((i) => full.update({ ...patient(slot(i)), id: pick(i), gender: i % 2 === 0 ? 'male' : 'female' } as Resource), 64));
   out.set('10-write transaction FULL', await rate(() => full.withTransaction(async (tx) => {
     for (let k = 0; k < 10; k++) await tx.create(patient(k));
   })));

@@ -6,6 +6,7 @@
  */
 import type { Measurement } from './load.ts';
 import type { TargetName } from './options.ts';
+import { table } from './table.ts';
 
 export type Outcome =
   | { kind: 'ok'; m: Measurement }
@@ -135,24 +136,7 @@ export function renderTable(rows: Evaluated[]): string {
     r.target,
     r.verdict,
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  // widen group columns so each group title fits over its span
-  let col = 0;
-  for (const g of groups) {
-    const have = widths.slice(col, col + g.span).reduce((a, b) => a + b, 0) + 3 * (g.span - 1);
-    if (g.title.length > have) widths[col + g.span - 1] += g.title.length - have;
-    col += g.span;
-  }
-  const line = (cells: string[]): string =>
-    `| ${cells.map((c, i) => (i === 0 || i >= 15 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  col = 0;
-  const groupCells = groups.map((g) => {
-    const w = widths.slice(col, col + g.span).reduce((a, b) => a + b, 0) + 3 * (g.span - 1);
-    col += g.span;
-    return g.title.padEnd(w);
-  });
-  const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
-  return [`| ${groupCells.join(' | ')} |`, line(head), rule, ...body.map(line)].join('\n');
+  return table(head, body, [0, 15, 16], groups);
 }
 
 /** Per server and row: status counts and samples of every failed request, warm-up included. */
@@ -193,8 +177,8 @@ export function renderFailures(rows: Row[]): string {
  * 4,200/s"). The targets are absolute numbers on that machine; machines here have differed 4x from one
  * session to the next, mostly in loopback and fsync time, so each run measures the same naive server.
  */
-export const REFERENCE_MACHINE: Record<'read' | 'create', { naive: number; target: number }> = {
-  read: { naive: 10_000, target: 0 },
+export const REFERENCE_MACHINE: Record<'read' | 'create', { naive: number; target?: number }> = {
+  read: { naive: 10_000 },
   create: { naive: 4_200, target: 4_000 },
 };
 export const REFERENCE_CEILING = 16_000;
@@ -206,7 +190,7 @@ export const REFERENCE_CEILING = 16_000;
  */
 export function renderReference(rows: Row[], naiveRows: Map<string, Row>): string | undefined {
   const ceiling = measured(rows.find((r) => r.key === 'read')?.sides.ceiling);
-  const lines: string[][] = [];
+  const body: string[][] = [];
   for (const row of rows) {
     const kind = row.compareWith;
     if (kind !== 'read' && kind !== 'create') continue;
@@ -214,28 +198,25 @@ export function renderReference(rows: Row[], naiveRows: Map<string, Row>): strin
     const h = measured(row.sides.helsebro);
     if (!naive) continue;
     const ref = REFERENCE_MACHINE[kind];
-    lines.push([
+    body.push([
       row.label,
-      Math.round(naive.rps).toLocaleString('en-US'),
-      ref.naive.toLocaleString('en-US'),
-      `${(naive.rps / ref.naive).toFixed(2)}`,
-      h ? Math.round(h.rps).toLocaleString('en-US') : '-',
-      h ? `${(h.rps / naive.rps).toFixed(2)}x` : '-',
-      ref.target > 0 ? `${(ref.target / ref.naive).toFixed(2)}x` : '-',
+      int(naive.rps),
+      int(ref.naive),
+      (naive.rps / ref.naive).toFixed(2),
+      h ? int(h.rps) : '-',
+      ratio(h ? h.rps / naive.rps : undefined),
+      ratio(ref.target === undefined ? undefined : ref.target / ref.naive),
     ]);
   }
-  if (lines.length === 0) return undefined;
+  if (body.length === 0) return undefined;
   const head = ['row', 'naive req/s', 'ref. machine', 'this/ref', 'Helsebro', 'H / naive', 'target / naive'];
-  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
   const ceilingLine = ceiling
-    ? `bare route (ceiling) read this run: ${Math.round(ceiling.rps).toLocaleString('en-US')} req/s; on the reference machine about ${REFERENCE_CEILING.toLocaleString('en-US')} (${(ceiling.rps / REFERENCE_CEILING).toFixed(2)}x).`
+    ? `bare route (ceiling) read this run: ${int(ceiling.rps)} req/s; on the reference machine about ${int(REFERENCE_CEILING)} (${(ceiling.rps / REFERENCE_CEILING).toFixed(2)}x).`
     : undefined;
   return [
     'Machine reference: the naive server (bench/servers/naive.ts: Fastify + better-sqlite3, one table, no validation, ' +
       'synchronous=FULL and one COMMIT per create) in this run, beside what the issue measured on the machine its targets were set on.',
-    line(head), rule, ...lines.map(line),
+    table(head, body, [0]),
     ...(ceilingLine ? [ceilingLine] : []),
   ].join('\n');
 }

@@ -6,6 +6,7 @@
  */
 import type { Measurement } from './load.ts';
 import { NOISY_CORES } from './report.ts';
+import { table, type Group } from './table.ts';
 import type { Expected, QueryKind } from './search-queries.ts';
 
 /** `alone`: milliseconds one request takes with nothing else running (median of a few, warm): the query's cost */
@@ -92,29 +93,6 @@ const matches = (e: Expected | undefined): string => (e ? int(e.matches) : '?');
 const factor = (a: number | undefined, b: number | undefined, digits = 1): string =>
   a !== undefined && b !== undefined && b > 0 && !Number.isNaN(a) && !Number.isNaN(b) ? `${(a / b).toFixed(a / b >= 100 ? 0 : digits)}x` : '-';
 
-interface Group { title: string; span: number }
-
-/** Renders a table with a group header line; leftCols left-aligned, the others right-aligned */
-function table(groups: Group[], head: string[], body: string[][], leftCols: number[]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  let col = 0;
-  for (const g of groups) {
-    const have = widths.slice(col, col + g.span).reduce((a, b) => a + b, 0) + 3 * (g.span - 1);
-    // a title wider than its columns widens them evenly
-    for (let extra = g.title.length - have, i = 0; extra > 0; extra--, i = (i + 1) % g.span) widths[col + i]++;
-    col += g.span;
-  }
-  const line = (cells: string[]): string =>
-    `| ${cells.map((c, i) => (leftCols.includes(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  col = 0;
-  const groupCells = groups.map((g) => {
-    const w = widths.slice(col, col + g.span).reduce((a, b) => a + b, 0) + 3 * (g.span - 1);
-    col += g.span;
-    return g.title.padEnd(w);
-  });
-  const rule = `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`;
-  return [`| ${groupCells.join(' | ')} |`, line(head), rule, ...body.map(line)].join('\n');
-}
 
 export function renderScaleTable(rows: SearchRow[], notes: Footnotes, peerTitle: string, ran: { helsebro: boolean; peer: boolean }): string {
   const head = ['kind', 'query (_count=20)', 'matches H', 'matches P', 'req/s', 'p50 ms', 'p99 ms', '1 req ms',
@@ -136,7 +114,7 @@ export function renderScaleTable(rows: SearchRow[], notes: Footnotes, peerTitle:
       ran.helsebro ? verdict(r.sides.h1, [r.sides.peer]) : '-',
     ];
   });
-  return table(groups, head, body, [0, 1, 16]);
+  return table(head, body, [0, 1, 16], groups);
 }
 
 export function renderTenXTable(rows: SearchRow[], notes: Footnotes): string {
@@ -157,7 +135,7 @@ export function renderTenXTable(rows: SearchRow[], notes: Footnotes): string {
       cpu(r.sides.h10), fail(r.sides.h10), bg(r.sides.h10), verdict(r.sides.h10, []),
     ];
   });
-  return table(groups, head, body, [0, 1, 13]);
+  return table(head, body, [0, 1, 13], groups);
 }
 
 /** Per side and row: status counts and samples of failed requests, and wrong answers */

@@ -8,6 +8,7 @@
  * Run as a child process by bench/core.ts: `node bench/servers/ceiling.ts`, env BENCH_PORT, BENCH_HOST.
  */
 import Fastify from 'fastify';
+import { addFhirJsonParser } from '../lib/fhir-json.ts';
 import { CEILING_PATIENT } from '../lib/fixtures.ts';
 
 const port = Number(process.env.BENCH_PORT ?? 8091);
@@ -15,13 +16,7 @@ const host = process.env.BENCH_HOST ?? '127.0.0.1';
 const body = JSON.stringify(CEILING_PATIENT);
 
 const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
-app.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, (_req, raw, done) => {
-  try {
-    done(null, raw === '' ? undefined : JSON.parse(raw as string));
-  } catch (err) {
-    done(err as Error, undefined);
-  }
-});
+addFhirJsonParser(app);
 
 app.get('/healthz', async () => ({ status: 'ok' }));
 

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
+import { addFhirJsonParser } from '../lib/fhir-json.ts';
 
 const port = Number(process.env.BENCH_PORT ?? 8092);
 const host = process.env.BENCH_HOST ?? '127.0.0.1';
@@ -26,13 +27,7 @@ const upsert = db.prepare('INSERT OR REPLACE INTO resource (id, json) VALUES (?,
 const select = db.prepare<[string], string>('SELECT json FROM resource WHERE id = ?').pluck();
 
 const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
-app.addContentTypeParser('application/fhir+json', { parseAs: 'string' }, (_req, raw, done) => {
-  try {
-    done(null, JSON.parse(raw as string));
-  } catch (err) {
-    done(err as Error, undefined);
-  }
-});
+addFhirJsonParser(app);
 
 app.get('/healthz', async () => ({ status: 'ok' }));
 

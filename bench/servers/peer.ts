@@ -10,6 +10,7 @@
  * FHIR HTTP: https://hl7.org/fhir/R4/http.html
  */
 import Fastify from 'fastify';
+import { addFhirJsonParser } from '../lib/fhir-json.ts';
 import {
   getStatus, isCreated, getReferenceString, indexSearchParameterBundle, indexStructureDefinitionBundle,
 } from '@medplum/core';
@@ -35,17 +36,7 @@ const router = new FhirRouter();
 const repo = new MemoryRepository();
 const app = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
 
-app.addContentTypeParser(
-  ['application/fhir+json', 'application/json-patch+json'],
-  { parseAs: 'string' },
-  (_req, body, done) => {
-    try {
-      done(null, body === '' ? undefined : JSON.parse(body as string));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  },
-);
+addFhirJsonParser(app, ['application/fhir+json', 'application/json-patch+json']);
 
 app.get('/healthz', async () => ({ status: 'ok' }));
 

@@ -35,8 +35,10 @@ export function matches(c: Candidate, f: Filter, src: MatchSource): boolean {
   switch (f.kind) {
     case 'id':
       return f.values.includes(c.id);
-    case 'lastUpdated':
-      return f.values.some((d) => dateMatches(c.lastUpdated, nextInstant(c.lastUpdated), { prefix: d.prefix, low: toInstant(d.low), high: toInstant(d.high) }));
+    case 'lastUpdated': {
+      const next = nextInstant(c.lastUpdated);
+      return f.values.some((d) => dateMatches(c.lastUpdated, next, { prefix: d.prefix, low: toInstant(d.low), high: toInstant(d.high) }));
+    }
     case 'token': {
       const hit = c.rows.token.some((r) => r.param === f.param && f.values.some((t) => tokenMatches(r, t)));
       return f.negate ? !hit : hit;
