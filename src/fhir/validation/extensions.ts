@@ -14,6 +14,7 @@
 import type { StructureDefinition } from '@medplum/fhirtypes';
 import { compileFhirPath } from '../fhirpath.ts';
 import { validateElement, type Definitions, type ProfileIssue } from './profile.ts';
+import { RESOURCE_TYPES } from './structure.ts';
 
 type Json = Record<string, unknown>;
 
@@ -26,7 +27,8 @@ const ABSOLUTE = /^[a-z][a-z0-9+.-]*:/i;
 
 export function checkExtensions(resource: Json, defs: Definitions, opts: ExtensionOptions = {}): ProfileIssue[] {
   const issues: ProfileIssue[] = [];
-  walk(resource, String(resource.resourceType), [String(resource.resourceType)], String(resource.resourceType), resource, defs, opts, issues);
+  const type = String(resource.resourceType);
+  walk(resource, type, contextNames(type, defs), type, resource, defs, opts, issues);
   return issues;
 }
 
@@ -34,14 +36,14 @@ export function checkExtensions(resource: Json, defs: Definitions, opts: Extensi
  * `value` at `path` (FHIRPath of the instance), whose element path in the model is `elementPath` and whose
  * possible context names are `names` (the element path and its type name).
  */
-function walk(value: unknown, path: string, names: string[], elementPath: string, resource: Json, defs: Definitions, opts: ExtensionOptions, issues: ProfileIssue[]): void {
+function walk(value: unknown, path: string, names: string[], elementPath: string, resource: Json, defs: Definitions, opts: ExtensionOptions, issues: ProfileIssue[], within?: string): void {
   if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) return;
   const obj = value as Json;
   for (const kind of ['extension', 'modifierExtension'] as const) {
     const list = obj[kind];
     if (!Array.isArray(list)) continue;
-    list.forEach((e, i) => checkOne(e as Json, `${path}.${kind}[${i}]`, names, obj, resource, defs, opts, issues, undefined));
+    list.forEach((e, i) => checkOne(e as Json, `${path}.${kind}[${i}]`, names, obj, resource, defs, opts, issues, undefined, within));
   }
   for (const [k, v] of Object.entries(obj)) {
     if (k === 'extension' || k === 'modifierExtension' || k === 'resourceType') continue;
@@ -54,7 +56,7 @@ function walk(value: unknown, path: string, names: string[], elementPath: string
       const childPath = `${elementPath}.${name}`;
       if (typeof (item as Json).resourceType === 'string') {
         const t = String((item as Json).resourceType);
-        walk(item, at, [t], t, item as Json, defs, opts, issues);
+        walk(item, at, contextNames(t, defs), t, item as Json, defs, opts, issues);
         return;
       }
       // contexts are written against any type on the way: Patient.address.line is also Address.line
@@ -77,16 +79,35 @@ function contextNames(elementPath: string, defs: Definitions): string[] {
     const sd = defs.structureDefinition(`http://hl7.org/fhir/StructureDefinition/${root}`);
     const el = sd?.snapshot?.element?.find((e) => e.path === elementPath || (e.path.endsWith('[x]') && elementPath.startsWith(e.path.slice(0, -3))));
     const types = (el?.type ?? []).map((t) => t.code).filter((t) => t !== 'BackboneElement' && t !== 'Element');
-    names = [elementPath, ...types];
+    const segs = elementPath.split('.');
+    // a resource itself is a DomainResource (but Bundle, Binary, Parameters) and a Resource; its inherited
+    // elements are also named by those (DomainResource.text, Resource.meta)
+    const inherited = RESOURCE_TYPES.has(segs[0])
+      ? [...(NOT_DOMAIN.has(segs[0]) ? [] : ['DomainResource']), 'Resource'].map((b) => [b, ...segs.slice(1)].join('.'))
+      : [];
+    const backbone = el?.type?.some((t) => t.code === 'BackboneElement') ? ['BackboneElement'] : [];
+    names = [elementPath, ...types, ...inherited, ...backbone];
     cache.set(elementPath, names);
   }
   return names;
 }
 
-/** Abstract types a context may name that stand for many (R4 base types, and R5's canonical resources) */
-const GENERIC = new Set(['Element', 'Resource', 'DomainResource', 'BackboneElement', 'CanonicalResource', 'MetadataResource']);
+/**
+ * Contexts that stand for every element: Element (every element is one), and R5's CanonicalResource and
+ * MetadataResource, which R4 has no type for. Resource, DomainResource and BackboneElement are types like
+ * any other: an extension with context DomainResource goes on a resource, not on its HumanName.
+ */
+const GENERIC = new Set(['Element', 'CanonicalResource', 'MetadataResource']);
 
-function checkOne(ext: Json, at: string, names: string[], host: Json, resource: Json, defs: Definitions, opts: ExtensionOptions, issues: ProfileIssue[], parentUrl: string | undefined): void {
+/** The R4 resources that are not DomainResources (resource.html) */
+const NOT_DOMAIN = new Set(['Bundle', 'Binary', 'Parameters']);
+
+/** R4 primitive types: value[x] names them with a capital (valueDateTime is a dateTime) */
+const PRIMITIVES = new Set(['boolean', 'integer', 'string', 'decimal', 'uri', 'url', 'canonical', 'base64Binary', 'instant', 'date',
+  'dateTime', 'time', 'code', 'oid', 'id', 'markdown', 'unsignedInt', 'positiveInt', 'uuid']);
+
+/** `parentUrl`: the extension `ext` is a sub-extension of; `within`: the extension whose value `ext` extends */
+function checkOne(ext: Json, at: string, names: string[], host: Json, resource: Json, defs: Definitions, opts: ExtensionOptions, issues: ProfileIssue[], parentUrl: string | undefined, within?: string): void {
   const url = ext.url;
   if (typeof url !== 'string') return; // the structure check reports a missing url
   if (!ABSOLUTE.test(url)) {
@@ -100,9 +121,19 @@ function checkOne(ext: Json, at: string, names: string[], host: Json, resource: 
     issues.push({ severity, expression: at, rule: 'extension', message: `The extension ${url} could not be found so is not allowed here` });
     return;
   }
-  const where = contextProblem(sd, names, host, resource, parentUrl);
+  const where = contextProblem(sd, names, host, resource, parentUrl, within);
   if (where) issues.push({ severity: 'error', expression: at.replace(/\.(modifierE|e)xtension\[\d+\]$/, ''), rule: 'extension', message: `The extension ${url} is not allowed to be used at this point (${where})` });
   issues.push(...validateElement(ext, sd, defs, at));
+  // the value may carry extensions of its own (valueBoolean with _valueBoolean.extension): in the context of
+  // Extension.value[x], the value's type, and this extension (an extension context names the extension it may
+  // be used within)
+  for (const [k, v] of Object.entries(ext)) {
+    const key = k.startsWith('_') ? k.slice(1) : k;
+    if (!key.startsWith('value') || key.length === 5 || v === null || typeof v !== 'object' || Array.isArray(v)) continue;
+    const suffix = key.slice(5);
+    const type = PRIMITIVES.has(suffix.charAt(0).toLowerCase() + suffix.slice(1)) ? suffix.charAt(0).toLowerCase() + suffix.slice(1) : suffix;
+    walk(v, `${at}.${key}`, ['Extension.value[x]', 'Extension.value', type], 'Extension.value[x]', resource, defs, opts, issues, url);
+  }
   // sub-extensions: relative urls must be ones the definition slices; absolute ones are extensions in their own right
   const subs = Array.isArray(ext.extension) ? (ext.extension as Json[]) : [];
   const defined = new Set((sd.snapshot?.element ?? sd.differential?.element ?? [])
@@ -130,12 +161,12 @@ function fhirpathContext(expression: string, host: Json, resource: Json): boolea
 const FHIR_TYPE = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type';
 
 /** Why the extension may not be used here, or undefined when it may */
-function contextProblem(sd: StructureDefinition, names: string[], host: Json, resource: Json, parentUrl: string | undefined): string | undefined {
+function contextProblem(sd: StructureDefinition, names: string[], host: Json, resource: Json, parentUrl: string | undefined, within: string | undefined): string | undefined {
   const contexts = sd.context ?? [];
   if (sd.url === FHIR_TYPE && names.includes('ElementDefinition.type')) return undefined;
   if (contexts.length > 0) {
     const ok = contexts.some((c) => {
-      if (c.type === 'extension') return parentUrl !== undefined && c.expression === parentUrl;
+      if (c.type === 'extension') return (parentUrl ?? within) !== undefined && c.expression === (parentUrl ?? within);
       if (c.type === 'fhirpath') return fhirpathContext(c.expression, host, resource);
       const e = c.expression;
       return GENERIC.has(e) || names.includes(e) || (parentUrl !== undefined && e === 'Extension');
