@@ -211,8 +211,8 @@ class Checker {
     for (const [k, want] of Object.entries(def)) {
       if (k.startsWith('fixed') && !isDeepStrictEqual(v, want)) this.#issue('error', at, 'fixed', `Value must be exactly ${JSON.stringify(want)}, found ${JSON.stringify(v)}`);
       if (k.startsWith('pattern') && !contains(v, want)) this.#issue('error', at, 'pattern', `Value must contain the pattern ${JSON.stringify(want)}, found ${JSON.stringify(v)}`);
-      if (k.startsWith('minValue') && below(v, want)) this.#issue('error', at, 'minValue', `The value ${show(v)} is less than the minimum ${show(want)}`);
-      if (k.startsWith('maxValue') && below(want, v)) this.#issue('error', at, 'maxValue', `The value ${show(v)} is greater than the maximum ${show(want)}`);
+      if (k.startsWith('minValue') && below(v, relativeToNow(v, want, -1))) this.#issue('error', at, 'minValue', `The value ${show(v)} is less than the minimum ${show(want)}`);
+      if (k.startsWith('maxValue') && below(relativeToNow(v, want, 1), v)) this.#issue('error', at, 'maxValue', `The value ${show(v)} is greater than the maximum ${show(want)}`);
     }
     if (n.def.maxLength !== undefined && typeof v === 'string' && [...v].length > n.def.maxLength) {
       this.#issue('error', at, 'maxLength', `The value is ${[...v].length} characters long, more than the maximum length ${n.def.maxLength}`);
@@ -393,6 +393,33 @@ function below(a: unknown, b: unknown): boolean {
     return x !== undefined && y !== undefined && x.code === y.code && x.value < y.value;
   }
   return false;
+}
+
+/** UCUM time units a Duration bound is given in, as calendar steps */
+const TIME_UNITS: Record<string, (d: Date, n: number) => void> = {
+  a: (d, n) => d.setUTCFullYear(d.getUTCFullYear() + n),
+  mo: (d, n) => d.setUTCMonth(d.getUTCMonth() + n),
+  wk: (d, n) => d.setUTCDate(d.getUTCDate() + 7 * n),
+  d: (d, n) => d.setUTCDate(d.getUTCDate() + n),
+  h: (d, n) => d.setTime(d.getTime() + n * 3_600_000),
+  min: (d, n) => d.setTime(d.getTime() + n * 60_000),
+  s: (d, n) => d.setTime(d.getTime() + n * 1000),
+  ms: (d, n) => d.setTime(d.getTime() + n),
+};
+
+/**
+ * A minValue/maxValue that is a Duration (minValueDuration, R5's reading, used by R4 profiles too) bounds a
+ * date, dateTime or instant relative to the current time: the minimum is now minus the duration, the maximum
+ * now plus it. Any other bound is returned as it is.
+ */
+function relativeToNow(v: unknown, bound: unknown, sign: 1 | -1): unknown {
+  const q = bound as { value?: unknown; code?: unknown; system?: unknown } | null;
+  if (typeof v !== 'string' || !/^\d{4}/.test(v) || typeof q?.value !== 'number' || typeof q.code !== 'string') return bound;
+  const step = TIME_UNITS[q.code];
+  if (!step || (q.system !== undefined && q.system !== 'http://unitsofmeasure.org')) return bound;
+  const d = new Date();
+  step(d, sign * q.value);
+  return d.toISOString();
 }
 
 const show = (v: unknown): string => (typeof v === 'object' ? JSON.stringify(v) : String(v));

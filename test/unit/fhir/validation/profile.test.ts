@@ -115,3 +115,16 @@ t.test('a relative reference names its type: it must be one of the targetProfile
   t.same(check(sd, obs('Group/12345')), ["error reference Observation.subject: The type 'Group' implied by the reference URL Group/12345 is not a valid Target for this element (must be one of [Patient, Location])"]);
   t.same(check(sd, obs('urn:uuid:3f0c1a52-8c2d-4b4e-9f0a-1a2b3c4d5e6f')), [], 'a urn names no type');
 });
+
+t.test('a Duration as minValue/maxValue of a date bounds it relative to now (now - d, now + d)', async (t) => {
+  const years = (value: number) => ({ value, unit: 'a', system: 'http://unitsofmeasure.org', code: 'a' });
+  const min = profile('Patient', [{ id: 'Patient.birthDate', path: 'Patient.birthDate', minValueDuration: years(100) } as ElementDefinition]);
+  const max = profile('Patient', [{ id: 'Patient.birthDate', path: 'Patient.birthDate', maxValueDuration: years(10) } as ElementDefinition]);
+  const born = (birthDate: string) => ({ resourceType: 'Patient', birthDate });
+  // at most 100 years ago: 1990 is, 1850 is not (whatever today is)
+  t.same(check(min, born('1990-05-17')), []);
+  t.match(check(min, born('1850-01-01')), [/^error minValue Patient\.birthDate: The value 1850-01-01 is less than the minimum/]);
+  // at most 10 years ahead: 2020 is, 2100 is not
+  t.same(check(max, born('2020-01-01')), []);
+  t.match(check(max, born('2100-01-01')), [/^error maxValue Patient\.birthDate: The value 2100-01-01 is greater than the maximum/]);
+});
