@@ -32,6 +32,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { canonical } from '../../search/ucum.ts';
 import { compileFhirPath } from '../fhirpath.ts';
 import { snapshotOf, type Resolver } from './snapshot.ts';
+import { hasNarrativeControl, narrativeControlIssues } from './narrative-control.ts';
 
 export interface ProfileIssue {
   severity: 'error' | 'warning';
@@ -110,14 +111,14 @@ export function validateProfile(resource: Json, sd: StructureDefinition, defs: D
     issues.push({ severity: 'error', expression: at, rule: 'type', message: `The profile ${sd.url} is for ${sd.type}, not ${String(resource.resourceType)}` });
     return issues;
   }
-  new Checker(defs, issues, resource, opts.referenceTypes ?? true).node(resource, root, at, undefined);
+  new Checker(defs, issues, resource, opts.referenceTypes ?? true, sd.url ?? '').node(resource, root, at, undefined);
   return issues;
 }
 
 /** A data type value (an extension, say) against its definition's snapshot; `at` is where it sits */
 export function validateElement(value: Json, sd: StructureDefinition, defs: Definitions, at: string): ProfileIssue[] {
   const issues: ProfileIssue[] = [];
-  new Checker(defs, issues, value, true).node(value, treeOf(sd, defs), at, undefined);
+  new Checker(defs, issues, value, true, sd.url ?? '').node(value, treeOf(sd, defs), at, undefined);
   return issues;
 }
 
@@ -150,12 +151,15 @@ class Checker {
   readonly #resource: Json;
 
   readonly #referenceTypes: boolean;
+  /** the profile's url, for messages */
+  readonly #profile: string;
 
-  constructor(defs: Definitions, issues: ProfileIssue[], resource: Json, referenceTypes: boolean) {
+  constructor(defs: Definitions, issues: ProfileIssue[], resource: Json, referenceTypes: boolean, profile: string) {
     this.#defs = defs;
     this.#issues = issues;
     this.#resource = resource;
     this.#referenceTypes = referenceTypes;
+    this.#profile = profile;
   }
 
   #issue(severity: ProfileIssue['severity'], expression: string, rule: string, message: string): void {
@@ -218,6 +222,7 @@ class Checker {
       this.#issue('error', at, 'maxLength', `The value is ${[...v].length} characters long, more than the maximum length ${n.def.maxLength}`);
     }
     this.#binding(v, n.def, at);
+    if (hasNarrativeControl(n.def)) this.#issues.push(...narrativeControlIssues(v, n.def, (this.#current ?? this.#resource).language, this.#profile, at));
     this.#typeProfiles(v, n.def, at);
     this.#referenceTarget(v, n.def, at);
     this.node(v, n, at, model);
