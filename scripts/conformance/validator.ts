@@ -77,11 +77,11 @@ const errorsOf = (issues: { severity: string; expression?: string[] | string; me
   issues.filter((i) => i.severity === 'error' || i.severity === 'fatal').map((i) => `${Array.isArray(i.expression) ? (i.expression[0] ?? '') : (i.expression ?? '')}: ${i.message}`);
 
 /** Against one profile url: its errors, or undefined when the profile is not known */
-function againstProfile(resource: Record<string, unknown>, url: string, defs: Definitions, at?: string, referenceTypes = false): string[] | undefined {
+function againstProfile(resource: Record<string, unknown>, url: string, defs: Definitions, at?: string, referenceTypes = false, container?: Record<string, unknown>): string[] | undefined {
   const sd = defs.structureDefinition(url);
   if (!sd) return undefined;
   try {
-    return errorsOf(validateProfile(resource, sd, defs, { at, referenceTypes }));
+    return errorsOf(validateProfile(resource, sd, defs, { at, referenceTypes, container }));
   } catch (e) {
     // a profile the snapshot generator cannot expand (re-slicing, ...) is a warning: no verdict from it
     if (e instanceof SnapshotError) return [];
@@ -102,7 +102,7 @@ function instanceOf(c: Case): { resource: Record<string, unknown> } | { error: s
 function base(c: Case, resource: Record<string, unknown>, defs: Definitions): Verdict {
   const errors = errorsOf(validator.validate(resource).issues);
   // meta.profile is part of the base step: each profile the case makes known is checked, an unknown one is a warning
-  for (const claim of claimedProfiles(resource)) errors.push(...(againstProfile(claim.resource, claim.url, defs, claim.at, c.assumeValidRestReferences) ?? []));
+  for (const claim of claimedProfiles(resource)) errors.push(...(againstProfile(claim.resource, claim.url, defs, claim.at, c.assumeValidRestReferences, claim.container) ?? []));
   if (resource.resourceType === 'QuestionnaireResponse') errors.push(...errorsOf(validateQuestionnaireResponse(resource as never, defs)));
   // the Java validator's reading: an extension whose definition cannot be found is an error
   errors.push(...errorsOf(checkExtensions(resource, defs, { unknown: 'error' })));

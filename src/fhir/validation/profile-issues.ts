@@ -13,11 +13,13 @@ export interface ProfileTarget {
   /** where the resource sits (its type, or `Bundle.entry[0].resource`) */
   at: string;
   url: string;
+  /** the resource it sits in (a Bundle, a container), where its references resolve */
+  container?: Record<string, unknown>;
 }
 
 export function profileTargetIssues(targets: readonly ProfileTarget[], defs: Definitions): ErrorIssue[] {
   const issues: ErrorIssue[] = [];
-  for (const { resource, at, url } of targets) {
+  for (const { resource, at, url, container } of targets) {
     const sd = defs.structureDefinition(url);
     if (!sd) {
       issues.push(issueOf('FHIR_PROFILE_UNKNOWN', { detail: url, expression: at }, 'warning'));
@@ -25,7 +27,7 @@ export function profileTargetIssues(targets: readonly ProfileTarget[], defs: Def
     }
     let found: ProfileIssue[];
     try {
-      found = validateProfile(resource, sd, defs, { at });
+      found = validateProfile(resource, sd, defs, { at, container });
     } catch (e) {
       if (!(e instanceof SnapshotError)) throw e;
       issues.push(issueOf('FHIR_PROFILE_VIOLATION', { type: url, detail: `the profile cannot be used: ${e.message}`, expression: at }, 'warning'));

@@ -8,15 +8,19 @@
  *   - fixed[x] (exact) and pattern[x] (the instance contains the pattern) values;
  *   - slicing: each repetition is assigned to the first slice whose discriminators match (value and pattern
  *     on a path, exists, type; `url` on extensions, from the slice's fixed url or the extension profile it
- *     names); rules closed (no other repetition allowed) and openAtEnd (others only after the slices);
+ *     names; profile: the element conforms to the slice's type profile; type and profile on `x.resolve()`: the
+ *     resource a reference points to inside what is validated, by the slice's targetProfile); rules closed
+ *     (no other repetition allowed) and openAtEnd (others only after the slices);
  *   - the children of each matched slice against the slice's own definitions;
+ *   - a reference that resolves inside what is validated (contained, Bundle entries by fullUrl) points to a
+ *     resource that meets one of the element's targetProfiles that are profiles (not just a type);
  *   - invariants the profile adds (constraints whose source is not an R4 core definition: those are checked
  *     by the structure check), with the FHIRPath engine of ./../fhirpath.ts;
  *   - required bindings whose value set can be expanded locally (explicit concepts, or whole code systems
  *     the resolver holds): a code outside is an error; extensible ones are a warning.
  * A slicing with a discriminator not evaluated here (profile, resolve() and other FHIRPath in the path) is
  * not judged at all, so an unsupported rule never rejects a valid resource.
- * Not yet: the profile discriminator, re-slicing, bindings on value sets that need a terminology server,
+ * Not yet: re-slicing, bindings on value sets that need a terminology server,
  * and type profiles of elements (an element typed `Reference(no-basis-Patient)` or `HumanName(no-basis-...)`
  * is checked against the base type only).
  *
@@ -31,7 +35,7 @@ import type { ProfileTarget } from './profile-issues.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { canonical } from '../../search/ucum.ts';
 import { compileFhirPath } from '../fhirpath.ts';
-import { snapshotOf, type Resolver } from './snapshot.ts';
+import { SnapshotError, snapshotOf, type Resolver } from './snapshot.ts';
 import { hasNarrativeControl, narrativeControlIssues } from './narrative-control.ts';
 
 export interface ProfileIssue {
@@ -62,6 +66,9 @@ interface Node {
 
 const CORE = 'http://hl7.org/fhir/StructureDefinition/';
 type Json = Record<string, unknown>;
+
+/** The profiles each resource is being checked against right now (reference cycles end there) */
+const conforming = new WeakMap<object, Set<string>>();
 
 /** Per StructureDefinition object: two profiles with one url (a new upload, another test case) never share */
 const trees = new WeakMap<StructureDefinition, Node>();
@@ -101,6 +108,8 @@ export interface ProfileOptions {
   referenceTypes?: boolean;
   /** Where the resource sits in the one being validated (`Bundle.entry[2].resource`): issues are prefixed */
   at?: string;
+  /** The resource it sits in (the Bundle of an entry), where its references are resolved (bundle.html#references) */
+  container?: Json;
 }
 
 export function validateProfile(resource: Json, sd: StructureDefinition, defs: Definitions, opts: ProfileOptions = {}): ProfileIssue[] {
@@ -111,7 +120,7 @@ export function validateProfile(resource: Json, sd: StructureDefinition, defs: D
     issues.push({ severity: 'error', expression: at, rule: 'type', message: `The profile ${sd.url} is for ${sd.type}, not ${String(resource.resourceType)}` });
     return issues;
   }
-  new Checker(defs, issues, resource, opts.referenceTypes ?? true, sd.url ?? '').node(resource, root, at, undefined);
+  new Checker(defs, issues, resource, opts.referenceTypes ?? true, sd.url ?? '', opts.container).node(resource, root, at, undefined);
   return issues;
 }
 
@@ -127,16 +136,16 @@ export function validateElement(value: Json, sd: StructureDefinition, defs: Defi
  * resources, Bundle entries and Parameters resources (recursively). Each claimed profile applies to its own
  * resource (validation.html#profiles).
  */
-export function claimedProfiles(resource: Json, at: string = String(resource.resourceType)): ProfileTarget[] {
+export function claimedProfiles(resource: Json, at: string = String(resource.resourceType), container?: Json): ProfileTarget[] {
   const out: ProfileTarget[] = [];
   const claims = (resource.meta as { profile?: unknown } | undefined)?.profile;
-  if (Array.isArray(claims)) for (const url of claims) out.push({ resource, at, url: String(url) });
+  if (Array.isArray(claims)) for (const url of claims) out.push({ resource, at, url: String(url), ...(container ? { container } : {}) });
   /** the resources in `list`, at `path[i]`, or at `path[i].resource` when they sit in a `resource` property */
   const inner = (list: unknown, path: string, wrapped: boolean) => {
     if (!Array.isArray(list)) return;
     list.forEach((x, i) => {
       const r = wrapped ? (x as Json | null)?.resource : x;
-      if (r && typeof r === 'object' && typeof (r as Json).resourceType === 'string') out.push(...claimedProfiles(r as Json, `${path}[${i}]${wrapped ? '.resource' : ''}`));
+      if (r && typeof r === 'object' && typeof (r as Json).resourceType === 'string') out.push(...claimedProfiles(r as Json, `${path}[${i}]${wrapped ? '.resource' : ''}`, container ?? resource));
     });
   };
   inner(resource.contained, `${at}.contained`, false);
@@ -154,12 +163,80 @@ class Checker {
   /** the profile's url, for messages */
   readonly #profile: string;
 
-  constructor(defs: Definitions, issues: ProfileIssue[], resource: Json, referenceTypes: boolean, profile: string) {
+  /** where references resolve: the Bundle the resource sits in, or the resource itself */
+  readonly #root: Json;
+
+  constructor(defs: Definitions, issues: ProfileIssue[], resource: Json, referenceTypes: boolean, profile: string, container?: Json) {
     this.#defs = defs;
     this.#issues = issues;
     this.#resource = resource;
     this.#referenceTypes = referenceTypes;
     this.#profile = profile;
+    this.#root = container ?? resource;
+  }
+
+  readonly #sliceContext: SliceContext = {
+    resolve: (r) => this.#resolve(r),
+    conforms: (value, profiles) => this.#conforms(value, profiles),
+  };
+
+  /**
+   * The resource a Reference points to when it is inside what is validated: `#id` a contained resource of the
+   * resource at hand (or of the root); in a Bundle, the entry whose fullUrl is the reference, absolute or
+   * relative to the RESTful base of the referring entry's fullUrl (bundle.html#references)
+   */
+  #resolve(r: unknown): Json | undefined {
+    const ref = (r as { reference?: unknown } | null)?.reference;
+    if (typeof ref !== 'string') return undefined;
+    const cur = this.#current ?? this.#resource;
+    if (ref.startsWith('#')) {
+      const id = ref.slice(1);
+      for (const holder of [cur, this.#resource, this.#root]) {
+        const found = (Array.isArray(holder.contained) ? (holder.contained as Json[]) : []).find((c) => c?.id === id);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    if (this.#root.resourceType !== 'Bundle' || !Array.isArray(this.#root.entry)) return undefined;
+    const entries = this.#root.entry as Json[];
+    const bare = ref.replace(/\/_history\/[A-Za-z0-9\-.]{1,64}$/, '');
+    let url = bare;
+    if (!/^[a-z][a-z0-9+.-]*:/i.test(bare)) {
+      const own = entries.find((e) => e?.resource === cur || e?.resource === this.#resource)?.fullUrl;
+      const m = typeof own === 'string' ? /^(https?:\/\/.+\/)[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}$/.exec(own) : null;
+      if (!m) return undefined;
+      url = m[1] + bare;
+    }
+    const hits = entries.filter((e) => e?.fullUrl === url && e.resource && typeof e.resource === 'object');
+    return hits.length === 1 ? (hits[0].resource as Json) : undefined;
+  }
+
+  /** Whether `value` meets one of the profiles (undefined when none is known or can be used here) */
+  #conforms(value: Json, profiles: string[]): boolean | undefined {
+    let known = false;
+    for (const url of profiles) {
+      const sd = this.#defs.structureDefinition(url);
+      if (!sd) continue;
+      const busy = conforming.get(value) ?? new Set<string>();
+      // a profile whose references lead back to a resource already being checked against it (patient links
+      // in a circle): that check is under way, the cycle adds nothing
+      if (busy.has(sd.url ?? url)) return true;
+      busy.add(sd.url ?? url);
+      conforming.set(value, busy);
+      try {
+        const found = typeof value.resourceType === 'string'
+          ? validateProfile(value, sd, this.#defs, { referenceTypes: this.#referenceTypes, container: this.#root })
+          : validateElement(value, sd, this.#defs, 'value');
+        known = true;
+        if (!found.some((i) => i.severity === 'error')) return true;
+      } catch (e) {
+        if (!(e instanceof SnapshotError)) throw e;
+      } finally {
+        busy.delete(sd.url ?? url);
+        if (busy.size === 0) conforming.delete(value);
+      }
+    }
+    return known ? false : undefined;
   }
 
   #issue(severity: ProfileIssue['severity'], expression: string, rule: string, message: string): void {
@@ -197,10 +274,37 @@ class Checker {
     this.#cardinality(values.length, c.def, `${path}.${c.name.replace('[x]', '')}`, c.def.id ?? c.def.path);
     values.forEach((v, i) => this.#value(v.value, c, where(i, v.name), modelOf(v.name)));
     // a slicing whose discriminators cannot all be evaluated here is not judged at all: no guess either way
-    if (c.slices.length > 0 && supported(c.def.slicing?.discriminator ?? [])) {
-      if (values.length > 0) this.#slicing(values.map((v, i) => ({ ...v, at: where(i, v.name), model: modelOf(v.name) })), c, path);
-      else for (const s of c.slices) this.#cardinality(0, s.def, `${path}.${c.name}`, s.def.id!);
+    if (c.slices.length > 0 && supported(c.def.slicing?.discriminator ?? []) && this.#profilesKnown(c)) {
+      if (values.length === 0) for (const s of c.slices) this.#cardinality(0, s.def, `${path}.${c.name}`, s.def.id!);
+      // a resolve() discriminator judges only when every reference resolves here (else: no verdict)
+      else if (this.#allResolve(values.map((v) => v.value), c)) this.#slicing(values.map((v, i) => ({ ...v, at: where(i, v.name), model: modelOf(v.name) })), c, path);
     }
+  }
+
+  #allResolve(values: unknown[], c: Node): boolean {
+    for (const d of c.def.slicing?.discriminator ?? []) {
+      const resolving = RESOLVE_PATH.exec(d.path);
+      if (!resolving) continue;
+      for (const v of values) {
+        const refs = resolving[1] ? at(v, resolving[1]) : [v];
+        if (refs.length === 0 || refs.some((r) => this.#resolve(r) === undefined)) return false;
+      }
+    }
+    return true;
+  }
+
+  /** A profile discriminator judges only when every slice names a profile known here (else: no verdict) */
+  #profilesKnown(c: Node): boolean {
+    for (const d of c.def.slicing?.discriminator ?? []) {
+      if (d.type !== 'profile') continue;
+      const resolving = RESOLVE_PATH.exec(d.path);
+      for (const s of c.slices) {
+        const target = resolving ? (resolving[1] ? descendant(s, resolving[1]) : s) : d.path === '$this' ? s : descendant(s, d.path);
+        const urls = (target?.def.type ?? []).flatMap((t) => (resolving ? t.targetProfile : t.profile) ?? []);
+        if (!urls.some((u) => this.#defs.structureDefinition(u))) return false;
+      }
+    }
+    return true;
   }
 
   #cardinality(count: number, def: ElementDefinition, expression: string, id: string): void {
@@ -228,12 +332,23 @@ class Checker {
     this.node(v, n, at, model);
   }
 
-  /** A literal reference's type is one the element's targetProfiles allow (references.html, profiling) */
+  /**
+   * A literal reference's type is one the element's targetProfiles allow (references.html, profiling); when it
+   * resolves inside what is validated (contained, Bundle entries), the target meets one of the profiles
+   */
   #referenceTarget(v: unknown, def: ElementDefinition, at: string): void {
     const ref = (v as { reference?: unknown } | null)?.reference;
-    if (typeof ref !== 'string' || !this.#referenceTypes) return;
+    if (typeof ref !== 'string') return;
     const targets = (def.type ?? []).filter((t) => t.code === 'Reference').flatMap((t) => t.targetProfile ?? []);
     if (targets.length === 0) return;
+    const resolved = this.#resolve(v);
+    if (resolved) {
+      const constraints = targets.filter((u) => this.#defs.structureDefinition(u)?.derivation === 'constraint');
+      if (constraints.length > 0 && this.#conforms(resolved, constraints) === false) {
+        this.#issue('error', at, 'reference', `Unable to find a profile match for ${ref} among choices: ${constraints.join(', ')}`);
+      }
+    }
+    if (!this.#referenceTypes) return;
     const m = /(?:^|\/)([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(ref);
     if (!m || ref.startsWith('#') || ref.startsWith('urn:')) return; // contained, urn or not a literal: judged elsewhere
     const types = targets.map((u) => this.#defs.structureDefinition(u)?.type ?? (u.startsWith(CORE) ? u.slice(CORE.length) : undefined));
@@ -265,7 +380,7 @@ class Checker {
     const counts = new Map<Node, number>();
     let unmatchedSeen = false;
     values.forEach((v) => {
-      const slice = c.slices.find((s) => matchesSlice(v.value, v.name, s, slicing?.discriminator ?? []));
+      const slice = c.slices.find((s) => matchesSlice(v.value, v.name, s, slicing?.discriminator ?? [], this.#sliceContext));
       if (!slice) {
         unmatchedSeen = true;
         if (slicing?.rules === 'closed') this.#issue('error', v.at, 'slicing', `${c.def.id}: this element does not match any of the slices (${c.slices.map((s) => s.def.sliceName).join(', ')}) and the slicing is closed`);
@@ -334,15 +449,49 @@ function valuesOf(obj: Json, n: Node): { value: unknown; name: string }[] {
   return out;
 }
 
-/** Discriminators this validator evaluates: value, pattern and exists on plain paths; type on $this or a path */
+const PLAIN_PATH = /^(\$this|[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*)$/;
+/** `item.resolve()`, `resolve()`: the resource a reference at the path points to */
+const RESOLVE_PATH = /^(?:([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*)\.)?resolve\(\)$/;
+
+/** Discriminators this validator evaluates: value, pattern and exists on plain paths; type and profile on $this,
+ * a path, or a path's resolve() (profiling.html#discriminator) */
 function supported(discriminators: { type: string; path: string }[]): boolean {
-  return discriminators.length > 0 && discriminators.every((d) => ['value', 'pattern', 'exists', 'type'].includes(d.type) && /^(\$this|[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*)$/.test(d.path));
+  return discriminators.length > 0 && discriminators.every((d) => (['value', 'pattern', 'exists', 'type', 'profile'].includes(d.type) && PLAIN_PATH.test(d.path))
+    || ((d.type === 'type' || d.type === 'profile') && RESOLVE_PATH.test(d.path)));
+}
+
+/** What matching a slice may need beyond the value: references resolved, profiles checked */
+interface SliceContext {
+  resolve(reference: unknown): Json | undefined;
+  /** whether `value` conforms to one of the profiles; undefined when none of them is known */
+  conforms(value: Json, profiles: string[]): boolean | undefined;
 }
 
 /** Whether a repetition belongs to a slice, by the slicing's discriminators */
-function matchesSlice(v: unknown, jsonName: string, s: Node, discriminators: { type: string; path: string }[]): boolean {
+function matchesSlice(v: unknown, jsonName: string, s: Node, discriminators: { type: string; path: string }[], ctx: SliceContext): boolean {
   if (discriminators.length === 0) return false;
   return discriminators.every((d) => {
+    const resolving = RESOLVE_PATH.exec(d.path);
+    if (resolving) {
+      // the slice names the target by its Reference's targetProfile; the value's reference must resolve here
+      const refPath = resolving[1];
+      const target = refPath ? descendant(s, refPath) : s;
+      const wanted = (target?.def.type ?? []).flatMap((t) => t.targetProfile ?? []);
+      const resolved = (refPath ? at(v, refPath) : [v]).map((r) => ctx.resolve(r));
+      if (wanted.length === 0 || resolved.length === 0 || resolved.some((r) => r === undefined)) return false;
+      if (d.type === 'type') {
+        const types = wanted.map((u) => (u.startsWith(CORE) ? u.slice(CORE.length) : undefined));
+        return resolved.every((r) => types.includes(String(r!.resourceType)));
+      }
+      return resolved.every((r) => ctx.conforms(r!, wanted) === true);
+    }
+    if (d.type === 'profile') {
+      // the element at the path conforms to one of the profiles of the slice's type there
+      const target = d.path === '$this' ? s : descendant(s, d.path);
+      const profiles = (target?.def.type ?? []).flatMap((t) => t.profile ?? []);
+      const values = (d.path === '$this' ? [v] : at(v, d.path)).filter((x): x is Json => x !== null && typeof x === 'object');
+      return profiles.length > 0 && values.length > 0 && values.every((x) => ctx.conforms(x, profiles) === true);
+    }
     if (d.type === 'type') {
       if (d.path === '$this') {
         const types = (s.def.type ?? []).map((t) => t.code.toLowerCase());

@@ -128,3 +128,64 @@ t.test('a Duration as minValue/maxValue of a date bounds it relative to now (now
   t.same(check(max, born('2020-01-01')), []);
   t.match(check(max, born('2100-01-01')), [/^error maxValue Patient\.birthDate: The value 2100-01-01 is greater than the maximum/]);
 });
+
+t.test('profile discriminator: an entry belongs to the slice whose type profile it conforms to (profiling.html#discriminator)', async (t) => {
+  const active = profile('Patient', [{ id: 'Patient.active', path: 'Patient.active', min: 1 }]);
+  const bundle = profile('Bundle', [
+    { id: 'Bundle.entry', path: 'Bundle.entry', slicing: { discriminator: [{ type: 'profile', path: 'resource' }], rules: 'open' } },
+    { id: 'Bundle.entry:pasient', path: 'Bundle.entry', sliceName: 'pasient', min: 1, max: '1' },
+    { id: 'Bundle.entry:pasient.resource', path: 'Bundle.entry.resource', type: [{ code: 'Patient', profile: [active.url!] }] },
+  ]);
+  const entries = (...patients: Record<string, unknown>[]) => ({ resourceType: 'Bundle', type: 'collection',
+    entry: patients.map((resource, i) => ({ fullUrl: `urn:uuid:00000000-0000-4000-8000-00000000000${i}`, resource })) });
+  t.same(check(bundle, entries({ resourceType: 'Patient', active: true }, { resourceType: 'Patient' }), [active]), [], 'one active patient: the slice; the other is open slicing');
+  t.match(check(bundle, entries({ resourceType: 'Patient' }), [active]), [/Bundle\.entry:pasient: minimum required = 1, but only found 0/]);
+  t.match(check(bundle, entries({ resourceType: 'Patient', active: true }, { resourceType: 'Patient', active: false }), [active]), [/Bundle\.entry:pasient: max allowed = 1, but found 2/]);
+  // the slice's profile is not known: no verdict rather than a guess
+  t.same(check(bundle, entries({ resourceType: 'Patient' })), []);
+});
+
+t.test('type discriminator on item.resolve(): the referenced resource\'s type, by the slice\'s targetProfile', async (t) => {
+  const sd = profile('List', [
+    { id: 'List.entry', path: 'List.entry', slicing: { discriminator: [{ type: 'type', path: 'item.resolve()' }], rules: 'closed' } },
+    { id: 'List.entry:tilstand', path: 'List.entry', sliceName: 'tilstand', max: '1' },
+    { id: 'List.entry:tilstand.item', path: 'List.entry.item', type: [{ code: 'Reference', targetProfile: ['http://hl7.org/fhir/StructureDefinition/Condition'] }] },
+  ]);
+  const list = (...ids: string[]) => ({ resourceType: 'List', status: 'current', mode: 'working',
+    contained: [{ resourceType: 'Condition', id: 'c1', subject: { reference: 'Patient/1' } }, { resourceType: 'Condition', id: 'c2', subject: { reference: 'Patient/1' } },
+      { resourceType: 'Observation', id: 'o1', status: 'final', code: { text: 'x' } }],
+    entry: ids.map((id) => ({ item: { reference: `#${id}` } })) });
+  t.same(check(sd, list('c1')), []);
+  t.match(check(sd, list('c1', 'c2')), [/List\.entry:tilstand: max allowed = 1, but found 2/]);
+  t.match(check(sd, list('o1')), [/error slicing List\.entry\[0\]: .*does not match any of the slices \(tilstand\) and the slicing is closed/]);
+});
+
+t.test('a reference resolved in the Bundle points to a resource meeting its targetProfile; cycles end', async (t) => {
+  const identified = profile('Patient', [{ id: 'Patient.identifier', path: 'Patient.identifier', min: 1 }]);
+  const comp = profile('Composition', [{ id: 'Composition.subject', path: 'Composition.subject', type: [{ code: 'Reference', targetProfile: [identified.url!] }] }]);
+  const doc = (patient: Record<string, unknown>) => ({
+    resourceType: 'Composition', id: 'k1', status: 'final', type: { text: 'Epikrise' }, date: '2024-01-01', author: [{ display: 'Lege' }], title: 'Epikrise', subject: { reference: 'Patient/p1' },
+  }) as Record<string, unknown> & { patient?: unknown } & { _p?: typeof patient };
+  const bundle = (patient: Record<string, unknown>) => ({ resourceType: 'Bundle', type: 'collection', entry: [
+    { fullUrl: 'http://sykehus.example/fhir/Composition/k1', resource: doc(patient) },
+    { fullUrl: 'http://sykehus.example/fhir/Patient/p1', resource: { resourceType: 'Patient', id: 'p1', ...patient } },
+  ] });
+  const run = (b: Record<string, unknown>) => validateProfile((b.entry as { resource: Record<string, unknown> }[])[0].resource, comp, definitionsWith([comp, identified]), { container: b })
+    .map((i) => `${i.severity} ${i.expression}: ${i.message}`);
+  t.same(run(bundle({ identifier: [{ system: 'urn:oid:2.16.578.1.12.4.1.4.1', value: '13031353453' }] })), []);
+  t.same(run(bundle({})), [`error Composition.subject: Unable to find a profile match for Patient/p1 among choices: ${identified.url}`]);
+  // outside the Bundle the reference does not resolve here: no verdict on the target
+  t.same(check(comp, doc({})), []);
+  // two patients linked to each other, each required to be linked to one meeting the same profile
+  const circle = profile('Patient', [
+    { id: 'Patient.gender', path: 'Patient.gender', fixedCode: 'other' },
+  ]);
+  circle.differential!.element.push({ id: 'Patient.link.other', path: 'Patient.link.other', type: [{ code: 'Reference', targetProfile: [circle.url!] }] });
+  const pair = (gender: string) => ({ resourceType: 'Bundle', type: 'collection', entry: [
+    { fullUrl: 'http://sykehus.example/fhir/Patient/a', resource: { resourceType: 'Patient', id: 'a', gender: 'other', link: [{ other: { reference: 'Patient/b' }, type: 'seealso' }] } },
+    { fullUrl: 'http://sykehus.example/fhir/Patient/b', resource: { resourceType: 'Patient', id: 'b', gender, link: [{ other: { reference: 'Patient/a' }, type: 'seealso' }] } },
+  ] });
+  const first = (b: Record<string, unknown>) => validateProfile((b.entry as { resource: Record<string, unknown> }[])[0].resource, circle, definitionsWith([circle]), { container: b }).map((i) => i.message);
+  t.same(first(pair('other')), []);
+  t.same(first(pair('male')), [`Unable to find a profile match for Patient/b among choices: ${circle.url}`]);
+});
