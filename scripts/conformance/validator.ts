@@ -29,6 +29,7 @@ import { claimedProfiles, validateProfile, type Definitions } from '../../src/fh
 import { SnapshotError } from '../../src/fhir/validation/snapshot.ts';
 import { validateQuestionnaireResponse } from '../../src/fhir/validation/questionnaire.ts';
 import { checkExtensions } from '../../src/fhir/validation/extensions.ts';
+import { checkStructureDefinition } from '../../src/fhir/validation/structure-definition-rules.ts';
 
 const DIR = sharedDir('conformance:validator', 'fhir-test-cases', 'validator');
 
@@ -106,6 +107,7 @@ function base(c: Case, resource: Record<string, unknown>, defs: Definitions): Ve
   if (resource.resourceType === 'QuestionnaireResponse') errors.push(...errorsOf(validateQuestionnaireResponse(resource as never, defs)));
   // the Java validator's reading: an extension whose definition cannot be found is an error
   errors.push(...errorsOf(checkExtensions(resource, defs, { unknown: 'error' })));
+  errors.push(...errorsOf(checkStructureDefinition(resource, defs)));
   return { run: true, valid: errors.length === 0, errors };
 }
 

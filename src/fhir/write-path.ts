@@ -15,6 +15,7 @@ import { claimedProfiles } from './validation/profile.ts';
 import { profileTargetIssues } from './validation/profile-issues.ts';
 import { validateQuestionnaireResponse } from './validation/questionnaire.ts';
 import { checkExtensions } from './validation/extensions.ts';
+import { checkStructureDefinition } from './validation/structure-definition-rules.ts';
 import type { Env, ReferenceSite } from './context.ts';
 import type { FhirRequest } from './types.ts';
 
@@ -87,14 +88,19 @@ async function checkTargets(repo: Repository, refs: ReferenceSite[], baseUrl: st
 /**
  * The errors and warnings against the profiles each resource claims (the resource itself, and contained, Bundle
  * entry and Parameters resources) plus `extra` urls for the resource itself; unknown ones are
- * FHIR_PROFILE_UNKNOWN warnings.
+ * FHIR_PROFILE_UNKNOWN warnings. A StructureDefinition is also checked against the rules a profile must meet
+ * to be usable (./validation/structure-definition-rules.ts).
  */
 export async function profileIssues(env: Env, top: Resource, extra: readonly string[] = []): Promise<ErrorIssue[]> {
   const claims = [...claimedProfiles(top as unknown as Record<string, unknown>), ...extra.map((url) => ({ resource: top as unknown as Record<string, unknown>, at: top.resourceType, url }))];
   const seen = new Set<string>();
   const targets = claims.filter((c) => !seen.has(`${c.at}|${c.url}`) && seen.add(`${c.at}|${c.url}`));
-  if (targets.length === 0) return [];
-  return profileTargetIssues(targets, await env.deps.conformance.definitions());
+  const definitional = top.resourceType === 'StructureDefinition'
+    ? checkStructureDefinition(top as unknown as Record<string, unknown>, await env.deps.conformance.definitions())
+      .map((f) => issueOf('FHIR_PROFILE_VIOLATION', { type: 'http://hl7.org/fhir/StructureDefinition/StructureDefinition', detail: f.message, expression: f.expression }, f.severity))
+    : [];
+  if (targets.length === 0) return definitional;
+  return [...definitional, ...profileTargetIssues(targets, await env.deps.conformance.definitions())];
 }
 
 /** A QuestionnaireResponse against the Questionnaire it answers, when the server holds it */
