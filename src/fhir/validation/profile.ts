@@ -67,6 +67,9 @@ interface Node {
 const CORE = 'http://hl7.org/fhir/StructureDefinition/';
 type Json = Record<string, unknown>;
 
+const MUST_HAVE_VALUE = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.mustHaveValue';
+const VALUE_ALTERNATIVES = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.valueAlternatives';
+
 /** The profiles each resource is being checked against right now (reference cycles end there) */
 const conforming = new WeakMap<object, Set<string>>();
 
@@ -272,7 +275,10 @@ class Checker {
     const where = (i: number, name: string) => (c.def.max === '1' ? `${path}.${name}` : `${path}.${name}[${i}]`);
     const modelOf = (name: string) => (model === undefined ? undefined : `${model}.${name}`);
     this.#cardinality(values.length, c.def, `${path}.${c.name.replace('[x]', '')}`, c.def.id ?? c.def.path);
-    values.forEach((v, i) => this.#value(v.value, c, where(i, v.name), modelOf(v.name)));
+    values.forEach((v, i) => {
+      if (v.value === undefined) this.#valueAbsent(v.ext, c.def, where(i, v.name));
+      this.#value(v.value, c, where(i, v.name), modelOf(v.name));
+    });
     // a slicing whose discriminators cannot all be evaluated here is not judged at all: no guess either way
     if (c.slices.length > 0 && supported(c.def.slicing?.discriminator ?? []) && this.#profilesKnown(c)) {
       if (values.length === 0) for (const s of c.slices) this.#cardinality(0, s.def, `${path}.${c.name}`, s.def.id!);
@@ -310,6 +316,28 @@ class Checker {
   #cardinality(count: number, def: ElementDefinition, expression: string, id: string): void {
     if (def.min !== undefined && count < def.min) this.#issue('error', expression, 'cardinality', `${id}: minimum required = ${def.min}, but only found ${count}`);
     if (def.max !== undefined && def.max !== '*' && count > Number(def.max)) this.#issue('error', expression, 'cardinality', `${id}: max allowed = ${def.max}, but found ${count}`);
+  }
+
+  /**
+   * A primitive present through its extensions only (json.html#primitive), against R5's value controls
+   * (elementdefinition.html#ElementDefinition.mustHaveValue, .valueAlternatives; R4 profiles carry them as the
+   * cross-version extensions): mustHaveValue forbids that; valueAlternatives names the extensions one of which
+   * must then stand in for the value.
+   */
+  #valueAbsent(ext: unknown, def: ElementDefinition, at: string): void {
+    const own = def as ElementDefinition & { mustHaveValue?: boolean; valueAlternatives?: string[] };
+    const exts = def.extension ?? [];
+    const must = own.mustHaveValue ?? exts.find((e) => e.url === MUST_HAVE_VALUE)?.valueBoolean;
+    if (must === true) {
+      this.#issue('error', at, 'mustHaveValue', `The element definition ${def.id ?? def.path} in the profile '${this.#profile}' requires that a value be present in this element`);
+      return;
+    }
+    const alternatives = [...(own.valueAlternatives ?? []), ...exts.filter((e) => e.url === VALUE_ALTERNATIVES).map((e) => e.valueCanonical).filter((u): u is string => !!u)];
+    if (alternatives.length === 0) return;
+    const present = ((ext as { extension?: { url?: unknown }[] } | null)?.extension ?? []).map((e) => e?.url);
+    if (!alternatives.some((u) => present.includes(u.split('|')[0]))) {
+      this.#issue('error', at, 'valueAlternatives', `The element definition ${def.id ?? def.path} in the profile '${this.#profile}' requires that if a value is not present, one of the extensions ${alternatives.join(', ')} must be present`);
+    }
   }
 
   /** fixed, pattern, binding, then the children */
@@ -429,11 +457,11 @@ class Checker {
 }
 
 /** The values of an element in an object, with the JSON name each came from (choices: valueQuantity, ...) */
-function valuesOf(obj: Json, n: Node): { value: unknown; name: string }[] {
+function valuesOf(obj: Json, n: Node): { value: unknown; name: string; ext?: unknown }[] {
   const names = n.name.endsWith('[x]')
     ? (n.def.type ?? []).map((t) => n.name.slice(0, -3) + t.code.charAt(0).toUpperCase() + t.code.slice(1))
     : [n.name];
-  const out: { value: unknown; name: string }[] = [];
+  const out: { value: unknown; name: string; ext?: unknown }[] = [];
   for (const name of names) {
     const v = obj[name];
     const ext = obj[`_${name}`];
@@ -443,7 +471,7 @@ function valuesOf(obj: Json, n: Node): { value: unknown; name: string }[] {
     for (let i = 0; i < Math.max(values.length, exts.length); i++) {
       const x = values[i] ?? null;
       if (x !== null) out.push({ value: x, name });
-      else if (exts[i] !== null && exts[i] !== undefined) out.push({ value: undefined, name });
+      else if (exts[i] !== null && exts[i] !== undefined) out.push({ value: undefined, name, ext: exts[i] });
     }
   }
   return out;

@@ -189,3 +189,16 @@ t.test('a reference resolved in the Bundle points to a resource meeting its targ
   t.same(first(pair('other')), []);
   t.same(first(pair('male')), [`Unable to find a profile match for Patient/b among choices: ${circle.url}`]);
 });
+
+t.test('R5 value controls: mustHaveValue and valueAlternatives on a primitive present only by extensions', async (t) => {
+  const X = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.';
+  const DAR = 'http://hl7.org/fhir/StructureDefinition/data-absent-reason';
+  const must = profile('Patient', [{ id: 'Patient.active', path: 'Patient.active', extension: [{ url: `${X}mustHaveValue`, valueBoolean: true }] }]);
+  const alt = profile('Patient', [{ id: 'Patient.active', path: 'Patient.active', extension: [{ url: `${X}valueAlternatives`, valueCanonical: DAR }] }]);
+  const absent = (url: string) => ({ resourceType: 'Patient', _active: { extension: [{ url, valueCode: 'unknown' }] } });
+  t.same(check(must, { resourceType: 'Patient', active: true }), []);
+  t.match(check(must, absent(DAR)), [/^error mustHaveValue Patient\.active: .*requires that a value be present/]);
+  t.same(check(alt, { resourceType: 'Patient', active: false }), []);
+  t.same(check(alt, absent(DAR)), [], 'data-absent-reason stands in for the value');
+  t.match(check(alt, absent('http://hl7.org/fhir/StructureDefinition/iso21090-nullFlavor')), [/^error valueAlternatives Patient\.active: .*one of the extensions http:\/\/hl7\.org\/fhir\/StructureDefinition\/data-absent-reason must be present/]);
+});
