@@ -7,7 +7,8 @@
  *    the router can check that targets exist and rewrite urn:uuid references. Norwegian identifiers are checked
  *    by their system (src/norway/identifiers.ts: FHIR_IDENTIFIER_INVALID), and a Bundle by the rules its
  *    definition does not carry (./bundle-rules.ts: fullUrl, self link); narratives by txt-1 and txt-2
- *    (./narrative.ts), which the deeper validator skips.
+ *    (./narrative.ts), which the deeper validator skips; ele-1 on primitives, the 1 MB string limit and
+ *    Attachment.size (./element-rules.ts).
  * 3. structure-definitions.ts ('full' only, and only when 1 and 2 found no error): cardinality, choice types
  *    and invariants from the R4 StructureDefinitions.
  * Warnings are returned but never thrown.
@@ -16,6 +17,7 @@ import type { ErrorDetails } from '../../errors/catalogue.ts';
 import { FhirError, issueOf, type ErrorIssue } from '../../errors/fhir-error.ts';
 import { checkIdentifiers } from '../../norway/identifiers.ts';
 import { checkBundleRules } from './bundle-rules.ts';
+import { checkElementRules } from './element-rules.ts';
 import { checkNarratives } from './narrative.ts';
 import { checkReferences } from './references.ts';
 import { checkDefinitions, definitionStats, ensureDefinitionsIndexed } from './structure-definitions.ts';
@@ -100,7 +102,7 @@ export class ResourceValidator {
       return { findings: [{ code: 'FHIR_STRUCTURE', severity: 'error', details: { detail, expression: type } }], references: [] };
     }
     const allowConditional = opts.allowConditionalReferences ?? this.#allowConditional;
-    const findings = [...run.findings, ...checkReferences(run.references, allowConditional), ...norwegianIdentifiers(res), ...checkBundleRules(res), ...checkNarratives(res, type)];
+    const findings = [...run.findings, ...checkReferences(run.references, allowConditional), ...norwegianIdentifiers(res), ...checkBundleRules(res), ...checkNarratives(res, type), ...checkElementRules(res, type)];
     if (this.level === 'full' && !findings.some(isError)) findings.push(...checkDefinitions(res));
     return { findings, references: run.references.map(({ reference, expression }) => ({ reference, expression })) };
   }
