@@ -26,7 +26,7 @@ import { parseOptions } from './lib/options.ts';
 import type { BenchOptions, TargetName } from './lib/options.ts';
 import { startServer } from './lib/process.ts';
 import type { ServerSpec } from './lib/process.ts';
-import { NOISY_CORES, evaluate, renderFailures, renderReference, renderTable } from './lib/report.ts';
+import { NOISY_CORES, evaluate, naiveKey, renderFailures, renderReference, renderTable } from './lib/report.ts';
 import type { Row } from './lib/report.ts';
 import { BASE_SCENARIOS, HELSEBRO_VARIANTS, TRANSACTION_SIZE } from './lib/scenarios.ts';
 import type { Scenario, SeedState } from './lib/scenarios.ts';
@@ -92,7 +92,7 @@ async function runGroup(side: TargetName, spec: ServerSpec, scenarios: Scenario[
             log(`${side} ${s.label}: WRONG ANSWER ${wrongAnswer}`);
           }
         }
-        const m = { ...(await measure(server.baseUrl, requests, { ...opts, serverPid: server.child.pid })), wrongAnswer };
+        const m = { ...(await measure(server.baseUrl, requests, { ...opts, connections: s.connections ?? opts.connections, serverPid: server.child.pid })), wrongAnswer };
         (rows.get(s.key) as Row).sides[side] = { kind: 'ok', m };
         const bad = m.non2xx + m.connErrors + m.timeouts;
         log(`${side} ${s.label}: ${Math.round(m.rps)} req/s, p50 ${m.p50.toFixed(2)} ms, p99 ${m.p99.toFixed(2)} ms, ` +
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   const variants = HELSEBRO_VARIANTS.filter(wanted);
   const rows = new Map<string, Row>();
   for (const s of [...base, ...variants]) {
-    rows.set(s.key, { key: s.key, label: s.label, compareWith: s.compareWith, sides: {} });
+    rows.set(s.key, { key: s.key, label: s.label, compareWith: s.compareWith, connections: s.connections, sides: {} });
   }
   const facts = await storageFacts();
   const started = new Date();
@@ -156,9 +156,16 @@ async function main(): Promise<void> {
   // own, so a run of only some scenarios does not grow rows in the main table.
   const naiveRows = new Map<string, Row>();
   if (opts.targets.includes('naive')) {
-    const kinds = new Set([...rows.values()].map((r) => r.compareWith).filter((k) => k === 'read' || k === 'create'));
-    const scenarios = BASE_SCENARIOS.filter((s) => kinds.has(s.key as 'read' | 'create'));
-    for (const s of scenarios) naiveRows.set(s.key, { key: s.key, label: s.label, compareWith: s.key, sides: {} });
+    // one naive row per (interaction, connection count) that a Helsebro row will be compared with
+    const wantedNaive = new Map<string, Scenario>();
+    for (const r of rows.values()) {
+      const s = BASE_SCENARIOS.find((b) => b.key === r.compareWith);
+      if (!s || (s.key !== 'read' && s.key !== 'create')) continue;
+      const key = naiveKey(s.key, r.connections);
+      wantedNaive.set(key, r.connections === undefined ? s : { ...s, key, label: `${s.label}, ${r.connections} conn.`, connections: r.connections });
+    }
+    const scenarios = [...wantedNaive.values()];
+    for (const s of scenarios) naiveRows.set(s.key, { key: s.key, label: s.label, compareWith: s.compareWith, connections: s.connections, sides: {} });
     if (scenarios.length > 0) await runGroup('naive', NAIVE_SPEC, scenarios, naiveRows, opts);
   }
 

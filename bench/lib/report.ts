@@ -17,8 +17,13 @@ export interface Row {
   key: string;
   label: string;
   compareWith: string;
+  /** set when the row ran at its own connection count, not the run's */
+  connections?: number;
   sides: Partial<Record<TargetName, Outcome>>;
 }
+
+/** The naive row a Helsebro row is compared with: the same interaction at the same connection count */
+export const naiveKey = (kind: string, connections?: number): string => (connections === undefined ? kind : `${kind}@${connections}`);
 
 export interface Evaluated extends Row {
   vsPeer?: number;
@@ -186,7 +191,8 @@ export const REFERENCE_CEILING = 16_000;
 /**
  * The machine's reference beside Helsebro's rows: the naive server's read and durable create in this run,
  * the issue's reference machine's, and each Helsebro read or create row as a multiple of this run's naive
- * number (the create target is 4,000 / 4,200 = 0.95x naive on the reference machine).
+ * number at the same connection count (the create target is 4,000 / 4,200 = 0.95x naive on the reference
+ * machine).
  */
 export function renderReference(rows: Row[], naiveRows: Map<string, Row>): string | undefined {
   const ceiling = measured(rows.find((r) => r.key === 'read')?.sides.ceiling);
@@ -194,7 +200,7 @@ export function renderReference(rows: Row[], naiveRows: Map<string, Row>): strin
   for (const row of rows) {
     const kind = row.compareWith;
     if (kind !== 'read' && kind !== 'create') continue;
-    const naive = measured(naiveRows.get(kind)?.sides.naive);
+    const naive = measured(naiveRows.get(naiveKey(kind, row.connections))?.sides.naive);
     const h = measured(row.sides.helsebro);
     if (!naive) continue;
     const ref = REFERENCE_MACHINE[kind];

@@ -8,6 +8,10 @@
  *   transaction        POST /fhir, a transaction Bundle of 10 Patient creates with urn:uuid fullUrls and
  *                      in-bundle references; a pool of distinct bodies is rotated      (http.html#transaction)
  * and Helsebro-only variants of create and transaction, each in its own server process with HELSEBRO_VALIDATION set.
+ * The create variants also run at HIGH_CONCURRENCY connections: a group commit shares one COMMIT among the
+ * writes waiting for it, so durable create throughput grows with the writes in flight (16 connections keep at
+ * most 16 waiting), while the naive server's one COMMIT per create does not; the machine-reference table
+ * compares those rows with the naive server at the same connection count.
  */
 import { benchPatient, patientTransaction } from './fixtures.ts';
 import type { BenchRequest } from './load.ts';
@@ -26,6 +30,8 @@ export interface Scenario {
   needsSeed: boolean;
   /** set for Helsebro-only variants: run in a fresh server process with this extra environment */
   variantEnv?: Record<string, string>;
+  /** concurrent connections for this row instead of the run's --connections (group commit grows with them) */
+  connections?: number;
   /** the requests every connection cycles through (each from its own offset) */
   requests(seed: SeedState): BenchRequest[];
   /**
@@ -121,12 +127,21 @@ const create = BASE_SCENARIOS.find((s) => s.key === 'create') as Scenario;
 
 const transaction = BASE_SCENARIOS.find((s) => s.key === 'transaction') as Scenario;
 
+export const HIGH_CONCURRENCY = 64;
+
 export const HELSEBRO_VARIANTS: Scenario[] = [
   ...(['schema', 'full'] as const).map((level) => ({
     ...create,
     key: `create-${level}`,
     label: `create, validation=${level}`,
     variantEnv: { HELSEBRO_VALIDATION: level },
+  })),
+  ...(['schema', 'full'] as const).map((level) => ({
+    ...create,
+    key: `create-${level}-c${HIGH_CONCURRENCY}`,
+    label: `create, validation=${level}, ${HIGH_CONCURRENCY} conn.`,
+    variantEnv: { HELSEBRO_VALIDATION: level },
+    connections: HIGH_CONCURRENCY,
   })),
   {
     ...transaction,

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import type { Measurement } from '../../../bench/lib/load.ts';
-import { renderReference, type Row } from '../../../bench/lib/report.ts';
+import { naiveKey, renderReference, type Row } from '../../../bench/lib/report.ts';
 
 const m = (rps: number): { kind: 'ok'; m: Measurement } => ({
   kind: 'ok',
@@ -34,4 +34,20 @@ t.test('rows as multiples of the naive server, the machine against the reference
 
 t.test('nothing to print without the naive server', async (t) => {
   t.equal(renderReference([{ key: 'read', label: 'read', compareWith: 'read', sides: { helsebro: m(1) } }], new Map()), undefined);
+});
+
+t.test('a row run at its own connection count is compared with the naive server at that count', async (t) => {
+  const rows: Row[] = [
+    { key: 'create-schema', label: 'create, validation=schema', compareWith: 'create', sides: { helsebro: m(1_500) } },
+    { key: 'create-schema-c64', label: 'create, validation=schema, 64 conn.', compareWith: 'create', connections: 64, sides: { helsebro: m(3_000) } },
+  ];
+  const naive = new Map<string, Row>([
+    [naiveKey('create'), { key: 'create', label: 'create', compareWith: 'create', sides: { naive: m(2_000) } }],
+    [naiveKey('create', 64), { key: 'create@64', label: 'create, 64 conn.', compareWith: 'create', connections: 64, sides: { naive: m(2_500) } }],
+  ]);
+  const text = renderReference(rows, naive)!;
+  const line = (label: string): string[] => text.split('\n').find((l) => l.startsWith(`| ${label} `))!.split('|').map((c) => c.trim()).slice(1, -1);
+  // 1,500 / 2,000 = 0.75x at the run's count; 3,000 / 2,500 = 1.20x against naive at 64 connections (not 1.50x)
+  t.same(line('create, validation=schema'), ['create, validation=schema', '2,000', '4,200', '0.48', '1,500', '0.75x', '0.95x']);
+  t.same(line('create, validation=schema, 64 conn.'), ['create, validation=schema, 64 conn.', '2,500', '4,200', '0.60', '3,000', '1.20x', '0.95x']);
 });
