@@ -29,6 +29,7 @@ import { claimedProfiles, validateProfile, type Definitions } from '../../src/fh
 import { SnapshotError } from '../../src/fhir/validation/snapshot.ts';
 import { validateQuestionnaireResponse } from '../../src/fhir/validation/questionnaire.ts';
 import { checkExtensions } from '../../src/fhir/validation/extensions.ts';
+import { validateMeasures } from '../../src/fhir/validation/measure.ts';
 
 const DIR = sharedDir('conformance:validator', 'fhir-test-cases', 'validator');
 
@@ -104,6 +105,7 @@ function base(c: Case, resource: Record<string, unknown>, defs: Definitions): Ve
   // meta.profile is part of the base step: each profile the case makes known is checked, an unknown one is a warning
   for (const claim of claimedProfiles(resource)) errors.push(...(againstProfile(claim.resource, claim.url, defs, claim.at, c.assumeValidRestReferences) ?? []));
   if (resource.resourceType === 'QuestionnaireResponse') errors.push(...errorsOf(validateQuestionnaireResponse(resource as never, defs)));
+  errors.push(...errorsOf(validateMeasures(resource, defs)));
   // the Java validator's reading: an extension whose definition cannot be found is an error
   errors.push(...errorsOf(checkExtensions(resource, defs, { unknown: 'error' })));
   return { run: true, valid: errors.length === 0, errors };
