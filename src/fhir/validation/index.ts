@@ -17,6 +17,7 @@ import { FhirError, issueOf, type ErrorIssue } from '../../errors/fhir-error.ts'
 import { checkIdentifiers } from '../../norway/identifiers.ts';
 import { checkBundleRules } from './bundle-rules.ts';
 import { checkNarratives } from './narrative.ts';
+import { checkQuestionnaires } from './questionnaire-items.ts';
 import { checkReferences } from './references.ts';
 import { checkDefinitions, definitionStats, ensureDefinitionsIndexed } from './structure-definitions.ts';
 import { checkStructure, RESOURCE_TYPES, structureStats, structureValidator, type Finding } from './structure.ts';
@@ -100,7 +101,7 @@ export class ResourceValidator {
       return { findings: [{ code: 'FHIR_STRUCTURE', severity: 'error', details: { detail, expression: type } }], references: [] };
     }
     const allowConditional = opts.allowConditionalReferences ?? this.#allowConditional;
-    const findings = [...run.findings, ...checkReferences(run.references, allowConditional), ...norwegianIdentifiers(res), ...checkBundleRules(res), ...checkNarratives(res, type)];
+    const findings = [...run.findings, ...checkReferences(run.references, allowConditional), ...norwegianIdentifiers(res), ...checkBundleRules(res), ...checkNarratives(res, type), ...checkQuestionnaires(res, type)];
     if (this.level === 'full' && !findings.some(isError)) findings.push(...checkDefinitions(res));
     return { findings, references: run.references.map(({ reference, expression }) => ({ reference, expression })) };
   }
