@@ -30,6 +30,7 @@ import { SnapshotError } from '../../src/fhir/validation/snapshot.ts';
 import { validateQuestionnaireResponse } from '../../src/fhir/validation/questionnaire.ts';
 import { checkExtensions } from '../../src/fhir/validation/extensions.ts';
 import { checkStructureDefinition } from '../../src/fhir/validation/structure-definition-rules.ts';
+import { validateMeasures } from '../../src/fhir/validation/measure.ts';
 
 const DIR = sharedDir('conformance:validator', 'fhir-test-cases', 'validator');
 
@@ -104,7 +105,8 @@ function base(c: Case, resource: Record<string, unknown>, defs: Definitions): Ve
   const errors = errorsOf(validator.validate(resource).issues);
   // meta.profile is part of the base step: each profile the case makes known is checked, an unknown one is a warning
   for (const claim of claimedProfiles(resource)) errors.push(...(againstProfile(claim.resource, claim.url, defs, claim.at, c.assumeValidRestReferences, claim.container) ?? []));
-  if (resource.resourceType === 'QuestionnaireResponse') errors.push(...errorsOf(validateQuestionnaireResponse(resource as never, defs)));
+  if (resource.resourceType === 'QuestionnaireResponse') errors.push(...errorsOf(validateQuestionnaireResponse(resource as never, defs, { assumeValidRestReferences: c.assumeValidRestReferences })));
+  errors.push(...errorsOf(validateMeasures(resource, defs)));
   // the Java validator's reading: an extension whose definition cannot be found is an error
   errors.push(...errorsOf(checkExtensions(resource, defs, { unknown: 'error' })));
   errors.push(...errorsOf(checkStructureDefinition(resource, defs)));

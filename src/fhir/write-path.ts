@@ -14,6 +14,7 @@ import type { Repository } from '../store/repository.ts';
 import { claimedProfiles } from './validation/profile.ts';
 import { profileTargetIssues } from './validation/profile-issues.ts';
 import { validateQuestionnaireResponse } from './validation/questionnaire.ts';
+import { validateMeasures } from './validation/measure.ts';
 import { checkExtensions } from './validation/extensions.ts';
 import { checkStructureDefinition } from './validation/structure-definition-rules.ts';
 import type { Env, ReferenceSite } from './context.ts';
@@ -111,6 +112,14 @@ export async function questionnaireIssues(env: Env, resource: Resource): Promise
     .map((f) => issueOf('FHIR_PROFILE_VIOLATION', { type: resource.questionnaire, detail: f.message, expression: f.expression }, f.severity));
 }
 
+/** A Measure against its Libraries, a MeasureReport against its Measure (./validation/measure.ts) */
+export async function measureIssues(env: Env, resource: Resource): Promise<ErrorIssue[]> {
+  if (resource.resourceType !== 'Measure' && resource.resourceType !== 'MeasureReport' && resource.resourceType !== 'Bundle') return [];
+  const defs = await env.deps.conformance.definitions();
+  return validateMeasures(resource, defs)
+    .map((f) => issueOf('FHIR_PROFILE_VIOLATION', { type: resource.resourceType, detail: f.message, expression: f.expression }, f.severity));
+}
+
 /** Extensions against their definitions (src/fhir/validation/extensions.ts); an unknown one is a warning */
 export async function extensionIssues(env: Env, resource: Resource): Promise<ErrorIssue[]> {
   const defs = await env.deps.conformance.definitions();
@@ -121,7 +130,7 @@ export async function extensionIssues(env: Env, resource: Resource): Promise<Err
 /** Profile enforcement on write (off unless the server option is on): 422 with every error */
 export async function checkProfiles(env: Env, resource: Resource): Promise<void> {
   if (!env.deps.options.enforceProfiles) return;
-  const issues = [...(await profileIssues(env, resource)), ...(await questionnaireIssues(env, resource)), ...(await extensionIssues(env, resource))];
+  const issues = [...(await profileIssues(env, resource)), ...(await questionnaireIssues(env, resource)), ...(await measureIssues(env, resource)), ...(await extensionIssues(env, resource))];
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) throw FhirError.fromIssues(errors);
 }

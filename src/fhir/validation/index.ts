@@ -8,7 +8,8 @@
  *    by their system (src/norway/identifiers.ts: FHIR_IDENTIFIER_INVALID), and a Bundle by the rules its
  *    definition does not carry (./bundle-rules.ts: fullUrl, self link); narratives by txt-1 and txt-2
  *    (./narrative.ts), which the deeper validator skips; ele-1 on primitives, the 1 MB string limit and
- *    Attachment.size (./element-rules.ts).
+ *    Attachment.size (./element-rules.ts); a Questionnaire's enableWhen rules (que-12 as its text reads,
+ *    enableWhen targets: ./questionnaire-items.ts).
  * 3. structure-definitions.ts ('full' only, and only when 1 and 2 found no error): cardinality, choice types
  *    and invariants from the R4 StructureDefinitions.
  * Warnings are returned but never thrown.
@@ -19,6 +20,7 @@ import { checkIdentifiers } from '../../norway/identifiers.ts';
 import { checkBundleRules } from './bundle-rules.ts';
 import { checkElementRules } from './element-rules.ts';
 import { checkNarratives } from './narrative.ts';
+import { checkQuestionnaires } from './questionnaire-items.ts';
 import { checkReferences } from './references.ts';
 import { checkDefinitions, definitionStats, ensureDefinitionsIndexed } from './structure-definitions.ts';
 import { checkStructure, RESOURCE_TYPES, structureStats, structureValidator, type Finding } from './structure.ts';
@@ -102,7 +104,7 @@ export class ResourceValidator {
       return { findings: [{ code: 'FHIR_STRUCTURE', severity: 'error', details: { detail, expression: type } }], references: [] };
     }
     const allowConditional = opts.allowConditionalReferences ?? this.#allowConditional;
-    const findings = [...run.findings, ...checkReferences(run.references, allowConditional), ...norwegianIdentifiers(res), ...checkBundleRules(res), ...checkNarratives(res, type), ...checkElementRules(res, type)];
+    const findings = [...run.findings, ...checkReferences(run.references, allowConditional), ...norwegianIdentifiers(res), ...checkBundleRules(res), ...checkNarratives(res, type), ...checkElementRules(res, type), ...checkQuestionnaires(res, type)];
     if (this.level === 'full' && !findings.some(isError)) findings.push(...checkDefinitions(res));
     return { findings, references: run.references.map(({ reference, expression }) => ({ reference, expression })) };
   }

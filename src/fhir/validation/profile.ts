@@ -52,6 +52,8 @@ export interface Definitions {
   structureDefinition: Resolver;
   /** the Questionnaire a QuestionnaireResponse answers (./questionnaire.ts) */
   questionnaire?: (url: string) => Questionnaire | undefined;
+  /** any resource by canonical url, of whatever type (Measure, Library; ./measure.ts, ./questionnaire.ts) */
+  resource?: (url: string) => import('@medplum/fhirtypes').Resource | undefined;
   /** value set expansion for bindings (src/terminology) */
   terminology?: Terminology;
 }

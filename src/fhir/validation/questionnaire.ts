@@ -10,14 +10,20 @@
  *   - an item that is not enabled (enableWhen, enableBehavior all/any) has no answers;
  *   - display items have no answers, group items no answers but sub-items, a non-repeating item one answer;
  *   - an answer's type is the item's (boolean -> valueBoolean, choice -> valueCoding, open-choice ->
- *     valueCoding or valueString, ...), and it is one of the answerOptions when there are any, or in the
- *     answerValueSet when that can be expanded here.
- * Without the questionnaire (not held, not contained) nothing is judged here.
+ *     valueCoding or valueString, ...), and it is one of the answerOptions when there are any (an option
+ *     marked questionnaire-optionExclusive is the only answer), or in the answerValueSet (a Coding with the
+ *     display of its code) when that can be told here;
+ *   - SDC enableWhenExpression (and the Finnish Kanta form of it) decides whether an item is enabled: a FHIRPath
+ *     expression on the response; one that needs launch context (%patient, ...) or fails leaves it enabled;
+ *   - quantity units, reference types and codes: ./questionnaire-answers.ts.
+ * The canonical in QuestionnaireResponse.questionnaire names a Questionnaire: one that resolves to another
+ * type is an error. Without the questionnaire (not held, not contained) nothing else is judged here.
  */
-import type { Quantity, Questionnaire, QuestionnaireItem, QuestionnaireItemEnableWhen, QuestionnaireResponse, QuestionnaireResponseItem, QuestionnaireResponseItemAnswer } from '@medplum/fhirtypes';
-import { canonical } from '../../search/ucum.ts';
+import type { Questionnaire, QuestionnaireItem, QuestionnaireItemEnableWhen, QuestionnaireResponse, QuestionnaireResponseItem, QuestionnaireResponseItemAnswer } from '@medplum/fhirtypes';
 import { isDeepStrictEqual } from 'node:util';
+import { evalFhirPath, plainValues } from '../fhirpath.ts';
 import { expand, type Definitions, type ProfileIssue } from './profile.ts';
+import { displayIssues, membership, quantityIssues, referenceIssues } from './questionnaire-answers.ts';
 
 type Json = Record<string, unknown>;
 
@@ -32,17 +38,27 @@ const SDC = 'http://hl7.org/fhir/StructureDefinition/';
 const ext = (item: QuestionnaireItem, name: string): Json | undefined =>
   (item.extension as Json[] | undefined)?.find((e) => e.url === `${SDC}${name}`);
 
-export function validateQuestionnaireResponse(qr: QuestionnaireResponse, defs: Definitions): ProfileIssue[] {
+export interface QuestionnaireResponseOptions {
+  /** read the resource type of absolute reference answers as RESTful URLs ([base]/[type]/[id]) */
+  assumeValidRestReferences?: boolean;
+}
+
+export function validateQuestionnaireResponse(qr: QuestionnaireResponse, defs: Definitions, opts: QuestionnaireResponseOptions = {}): ProfileIssue[] {
   const url = qr.questionnaire;
   if (!url) return [];
   const q = url.startsWith('#')
     ? (qr.contained?.find((c) => c.resourceType === 'Questionnaire' && `#${c.id}` === url) as Questionnaire | undefined)
     : defs.questionnaire?.(url);
-  if (!q) return [];
+  if (!q) {
+    const other = url.startsWith('#') ? undefined : defs.resource?.(url);
+    if (!other || other.resourceType === 'Questionnaire') return [];
+    return [{ severity: 'error', expression: 'QuestionnaireResponse.questionnaire', rule: 'questionnaire',
+      message: `Canonical URL '${url}' refers to a resource that has the wrong type. Found ${other.resourceType} expecting one of [Questionnaire]` }];
+  }
   const issues: ProfileIssue[] = [];
   const answersByLinkId = new Map<string, QuestionnaireResponseItemAnswer[]>();
   collect(qr.item ?? [], answersByLinkId);
-  const checker = new Check(issues, answersByLinkId, defs);
+  const checker = new Check(issues, answersByLinkId, defs, qr, opts.assumeValidRestReferences ?? false);
   checker.items(qr.item ?? [], q.item ?? [], 'QuestionnaireResponse', true);
   return issues;
 }
@@ -59,11 +75,15 @@ class Check {
   readonly #issues: ProfileIssue[];
   readonly #answers: Map<string, QuestionnaireResponseItemAnswer[]>;
   readonly #defs: Definitions;
+  readonly #qr: QuestionnaireResponse;
+  readonly #restful: boolean;
 
-  constructor(issues: ProfileIssue[], answers: Map<string, QuestionnaireResponseItemAnswer[]>, defs: Definitions) {
+  constructor(issues: ProfileIssue[], answers: Map<string, QuestionnaireResponseItemAnswer[]>, defs: Definitions, qr: QuestionnaireResponse, restful: boolean) {
     this.#issues = issues;
     this.#answers = answers;
     this.#defs = defs;
+    this.#qr = qr;
+    this.#restful = restful;
   }
 
   #error(expression: string, message: string, rule = 'questionnaire'): void {
@@ -115,13 +135,13 @@ class Check {
       if (Number.isFinite(max) && answers.length > max) this.#error(at, `The maximum number of answers is ${max} but this has ${answers.length} answers`);
     }
     answers.forEach((a, k) => {
-      this.#answer(a, def, `${at}.answer[${k}]`);
+      this.#answer(a, def, `${at}.answer[${k}]`, answers.length);
       this.items(a.item ?? [], def.item ?? [], `${at}.answer[${k}]`, enabled);
     });
     this.items(item.item ?? [], def.item ?? [], at, enabled);
   }
 
-  #answer(a: QuestionnaireResponseItemAnswer, def: QuestionnaireItem, at: string): void {
+  #answer(a: QuestionnaireResponseItemAnswer, def: QuestionnaireItem, at: string, count: number): void {
     const key = Object.keys(a).find((k) => k.startsWith('value'));
     if (!key) return;
     const value = (a as Json)[key];
@@ -144,10 +164,21 @@ class Check {
       } else if (same.length > 0 && !same.some(([, v]) => optionMatches(key, v, value)) && !(def.type === 'open-choice' && key === 'valueString')) {
         this.#error(vat, `The ${key.slice(5).toLowerCase()} ${show(value)} is not in the set of permitted values`);
       }
+      // questionnaire-optionExclusive: an option that excludes every other answer to the item
+      const chosen = def.answerOption.find((o) => (o as Json)[key] !== undefined && optionMatches(key, (o as Json)[key], value));
+      const exclusive = ((chosen?.extension ?? []) as unknown as Json[]).some((e) => e.url === `${SDC}questionnaire-optionExclusive` && e.valueBoolean === true);
+      if (exclusive && count > 1) this.#error(at, `Selected answer ${optionLabel(value)} is an exclusive option - can't select anything else at the same time`);
     } else if (def.answerValueSet && key === 'valueCoding') {
+      const c = value as { system?: string; code?: string; display?: string };
+      if (c.code && membership(def.answerValueSet, c.system, c.code, this.#defs) === 'no') {
+        this.#error(at, `The code ${c.system ?? ''}::${c.code} is not in the set of permitted values`);
+      } else if (c.code) this.#issues.push(...displayIssues(c, vat, this.#defs));
+    } else if (def.answerValueSet && key === 'valueString' && def.type !== 'open-choice') {
+      // a string item bound to a value set: the text is one of its codes (the Java validator's reading)
       const codes = expand(def.answerValueSet, this.#defs);
-      const c = value as { system?: string; code?: string };
-      if (codes && c.code && !codes.has(`${c.system ?? ''}|${c.code}`)) this.#error(at, `The code ${c.system ?? ''}::${c.code} is not in the set of permitted values`);
+      if (codes && ![...codes].some((k) => k.endsWith(`|${String(value)}`))) {
+        this.#error(vat, `The value '${String(value)}' is not in the list of allowed values (value set '${def.answerValueSet}')`);
+      }
     }
     if (key === 'valueString' || key === 'valueUri') {
       const s = String(value);
@@ -168,7 +199,8 @@ class Check {
       const written = /\.(\d+)/.exec(String(value))?.[1].length ?? 0;
       if (Number.isFinite(places) && written > places) this.#error(vat, `The value ${show(value)} has too many decimal places (limit = ${places})`);
     }
-    if (key === 'valueQuantity') this.#quantity(value as Quantity, def, vat);
+    if (key === 'valueQuantity') this.#issues.push(...quantityIssues(value as never, def, vat, this.#defs));
+    if (key === 'valueReference') this.#issues.push(...referenceIssues((value as { reference?: string }).reference, def, vat, this.#restful));
     if (key === 'valueUri' && typeof value === 'string' && value.startsWith('urn:uuid:') && !/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value)) {
       this.#error(vat, `UUIDs must be valid and lowercase (${value.slice(9)})`);
     }
@@ -188,32 +220,30 @@ class Check {
     }
   }
 
-  /** SDC minQuantity/maxQuantity (and minValue/maxValue given as Quantity): comparable only with UCUM codes */
-  #quantity(q: Quantity, def: QuestionnaireItem, at: string): void {
-    for (const [name, lower] of [['minQuantity', true], ['maxQuantity', false], ['minValue', true], ['maxValue', false]] as const) {
-      const limit = (ext(def, name)?.valueQuantity as Quantity | undefined);
-      if (!limit) continue;
-      const shown = (x: Quantity) => `${x.value} ${x.unit ?? x.code ?? ''}`.trim();
-      if (!q.code || !limit.code || q.system !== 'http://unitsofmeasure.org' || limit.system !== 'http://unitsofmeasure.org') {
-        this.#error(at, `The quantity ${shown(q)} cannot be compared to the allowed ${lower ? 'minimum' : 'maximum'} of ${shown(limit)} because no formal units are specified`);
-        continue;
-      }
-      const a = canonical(Number(q.value), q.code);
-      const b = canonical(Number(limit.value), limit.code);
-      if (!a || !b || a.code !== b.code) {
-        this.#error(at, `The quantity ${shown(q)} cannot be compared to the allowed ${lower ? 'minimum' : 'maximum'} of ${shown(limit)}`);
-      } else if (lower ? a.value < b.value : a.value > b.value) {
-        this.#error(at, `The quantity ${shown(q)} is ${lower ? 'less than the allowed minimum' : 'greater than the allowed maximum'} of ${shown(limit)}`);
-      }
-    }
-  }
-
   /** enableWhen with enableBehavior (questionnaire.html#enableWhen): answers are looked up by linkId anywhere */
   #enabled(def: QuestionnaireItem): boolean {
+    const expression = enableWhenExpression(def);
+    if (expression !== undefined) return this.#expressionEnabled(expression);
     const conditions = def.enableWhen ?? [];
     if (conditions.length === 0) return true;
     const results = conditions.map((c) => this.#condition(c));
     return def.enableBehavior === 'any' ? results.some(Boolean) : results.every(Boolean);
+  }
+
+  /**
+   * An enableWhen expression on the response (the Java validator's context: the QuestionnaireResponse). One that
+   * refers to a variable only a form filler has (launch context, %patient) or that fails to evaluate is not
+   * judged: the item counts as enabled.
+   */
+  #expressionEnabled(expression: string): boolean {
+    const known = new Set(['resource', 'rootResource', 'context', 'ucum', 'sct', 'loinc']);
+    if ([...expression.matchAll(/%([A-Za-z_][\w-]*)/g)].some((m) => !known.has(m[1]))) return true;
+    try {
+      const out = plainValues(evalFhirPath(expression, this.#qr));
+      return out.length === 1 && typeof out[0] === 'boolean' ? out[0] : out.length > 0;
+    } catch {
+      return true;
+    }
   }
 
   #condition(c: QuestionnaireItemEnableWhen): boolean {
@@ -233,6 +263,20 @@ class Check {
     });
   }
 }
+
+/** SDC enableWhenExpression (text/fhirpath), or the Kanta extension that carries the expression as a string */
+function enableWhenExpression(def: QuestionnaireItem): string | undefined {
+  const all = (def.extension ?? []) as unknown as Json[];
+  const kanta = all.find((e) => e.url === 'http://phr.kanta.fi/StructureDefinition/fiphr-ext-questionnaire-enablewhen')?.valueString;
+  if (typeof kanta === 'string') return kanta;
+  const sdc = all.find((e) => e.url === 'http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression')?.valueExpression as { language?: string; expression?: string } | undefined;
+  return sdc?.language === 'text/fhirpath' && typeof sdc.expression === 'string' ? sdc.expression : undefined;
+}
+
+const optionLabel = (v: unknown): string => {
+  const c = v as { system?: string; code?: string };
+  return typeof v === 'object' && v !== null && c.code !== undefined ? `${c.system ?? ''}#${c.code}` : show(v);
+};
 
 const codingEq = (a: unknown, b: unknown): boolean => {
   const x = a as { system?: string; code?: string };

@@ -1,7 +1,8 @@
 /**
  * The conformance resources the server holds (StructureDefinition, ValueSet, CodeSystem, Questionnaire,
- * ConceptMap), over the profiles Helsebro ships (./bundled.ts: no-basis) and the R4 core
- * definitions, as the profile validator's lookup (./definitions.ts). Loaded from the store on first use and
+ * ConceptMap, and the Measure and Library a MeasureReport or Measure is checked against), over the profiles
+ * Helsebro ships (./bundled.ts: no-basis) and the R4 core definitions, as the profile validator's lookup
+ * (./definitions.ts). Loaded from the store on first use and
  * kept until a write touches one of those types (the router calls invalidate()), so a profile is read and its
  * snapshot built once, not on every validation (issue: validation, point 2).
  */
@@ -12,7 +13,7 @@ import { bundledConformance } from './bundled.ts';
 import { definitionsWith } from './definitions.ts';
 import type { Definitions } from './profile.ts';
 
-export const CONFORMANCE_TYPES: ReadonlySet<string> = new Set(['StructureDefinition', 'ValueSet', 'CodeSystem', 'Questionnaire', 'ConceptMap']);
+export const CONFORMANCE_TYPES: ReadonlySet<string> = new Set(['StructureDefinition', 'ValueSet', 'CodeSystem', 'Questionnaire', 'ConceptMap', 'Measure', 'Library']);
 const PAGE = 500;
 
 export class ConformanceRegistry {

@@ -61,7 +61,8 @@ t.test('SDC limits: maxDecimalPlaces, minQuantity with UCUM, urn:uuid answers', 
   const sdc = (name: string, value: Record<string, unknown>) => ({ url: `http://hl7.org/fhir/StructureDefinition/${name}`, ...value });
   const form: Questionnaire = { resourceType: 'Questionnaire', url: 'http://helsebro.test/Questionnaire/maal', status: 'active', item: [
     { linkId: 'vekt', type: 'decimal', extension: [sdc('maxDecimalPlaces', { valueInteger: 1 })] },
-    { linkId: 'avstand', type: 'quantity', extension: [sdc('minQuantity', { valueQuantity: { value: 1, unit: 'km', system: 'http://unitsofmeasure.org', code: 'km' } })] },
+    // minQuantity is an SDC extension (http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-minQuantity), not a core one
+    { linkId: 'avstand', type: 'quantity', extension: [{ url: 'http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-minQuantity', valueQuantity: { value: 1, unit: 'km', system: 'http://unitsofmeasure.org', code: 'km' } }] },
     { linkId: 'lenke', type: 'url' },
   ] };
   const d = definitionsWith([form]);
@@ -69,7 +70,7 @@ t.test('SDC limits: maxDecimalPlaces, minQuantity with UCUM, urn:uuid answers', 
   t.same(r([{ linkId: 'vekt', answer: [{ valueDecimal: 72.5 }] }]), []);
   t.same(r([{ linkId: 'vekt', answer: [{ valueDecimal: 72.55 }] }]), ['The value 72.55 has too many decimal places (limit = 1)']);
   t.same(r([{ linkId: 'avstand', answer: [{ valueQuantity: { value: 1500, unit: 'm', system: 'http://unitsofmeasure.org', code: 'm' } }] }]), [], '1500 m is over 1 km');
-  t.same(r([{ linkId: 'avstand', answer: [{ valueQuantity: { value: 500, unit: 'm', system: 'http://unitsofmeasure.org', code: 'm' } }] }]), ['The quantity 500 m is less than the allowed minimum of 1 km']);
-  t.same(r([{ linkId: 'avstand', answer: [{ valueQuantity: { value: 5, unit: 'Kg' } }] }]), ['The quantity 5 Kg cannot be compared to the allowed minimum of 1 km because no formal units are specified']);
+  t.same(r([{ linkId: 'avstand', answer: [{ valueQuantity: { value: 500, unit: 'm', system: 'http://unitsofmeasure.org', code: 'm' } }] }]), ['The quantity 500 m (UCUM#m) is less than the allowed minimum of 1 km (UCUM#km)']);
+  t.same(r([{ linkId: 'avstand', answer: [{ valueQuantity: { value: 5, unit: 'Kg' } }] }]), ['The quantity 5 Kg cannot be compared to the allowed minimum of 1 km (UCUM#km) because no formal units are specified']);
   t.same(r([{ linkId: 'lenke', answer: [{ valueUri: 'urn:uuid:3F0C1A52-8C2D-4B4E-9F0A-1A2B3C4D5E6F' }] }]), ['UUIDs must be valid and lowercase (3F0C1A52-8C2D-4B4E-9F0A-1A2B3C4D5E6F)']);
 });
