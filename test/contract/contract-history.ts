@@ -39,22 +39,22 @@ export function historyContract(t: Test, name: string, factory: Factory): void {
     t.equal(sys.total, 3);
   });
 
-  t.test(`${name}: _since keeps versions after the instant; until keeps versions at or before it; offsets are honoured`, async (t) => {
+  t.test(`${name}: _since keeps versions at or after the instant; until keeps versions at or before it; offsets are honoured`, async (t) => {
     const repo = await open(t, factory);
     const a = await repo.create(patient());
     const b = await repo.create(patient());
     const c = await repo.update(patient({ id: a.id, active: true }));
     const d = await repo.create(patient());
-    t.same(keys((await repo.history({}, { count: 10, since: b.lastUpdated })).entries), [vkey(d), vkey(c)], 'since is exclusive');
+    t.same(keys((await repo.history({}, { count: 10, since: b.lastUpdated })).entries), [vkey(d), vkey(c), vkey(b)], 'since is inclusive (http.html#history: created at or after the instant)');
     t.same(keys((await repo.history({}, { count: 10, until: c.lastUpdated })).entries), [vkey(c), vkey(b), vkey(a)], 'until is inclusive');
     t.same(
       keys((await repo.history({}, { count: 10, since: plusOneHour(a.lastUpdated), until: plusOneHour(c.lastUpdated) })).entries),
-      [vkey(c), vkey(b)],
+      [vkey(c), vkey(b), vkey(a)],
       'bounds with an offset compare as instants',
     );
     const h = await repo.history({ resourceType: 'Patient', id: a.id }, { count: 10, since: a.lastUpdated });
-    t.same(keys(h.entries), [vkey(c)]);
-    t.equal(h.total, 1);
+    t.same(keys(h.entries), [vkey(c), vkey(a)]);
+    t.equal(h.total, 2);
   });
 
   t.test(`${name}: _at gives each resource's version current at that instant, omitting resources deleted or not yet created then`, async (t) => {

@@ -47,7 +47,7 @@ t.test('sqlite file: lastUpdated stays strictly increasing across a reopen even 
   const after = await again.create(patient());
   t.ok(after.lastUpdated > before.lastUpdated, `${after.lastUpdated} > ${before.lastUpdated}`);
   const h = await again.history({}, { count: 10, since: before.lastUpdated });
-  t.same(h.entries.map((e) => e.id), [after.id], '_since the old write finds exactly the new one');
+  t.same(h.entries.map((e) => e.id), [after.id, before.id], '_since the old write finds it and the new one, in lastUpdated order');
 });
 
 t.test('sqlite file: migrations are recorded once and not re-run on reopen', async (t) => {
@@ -82,7 +82,7 @@ t.test('sqlite file: millisecond lastUpdated values written before schema 6 are 
   const c = await again.update(patient({ id: a.id, active: false }));
   t.equal(c.lastUpdated, '2026-01-01T00:00:00.002001Z', 'the next write continues after the widened values');
   const h = await again.history({ resourceType: 'Patient' }, { count: 10, since: '2026-01-01T00:00:00.001Z' });
-  t.same(h.entries.map((e) => e.versionId), ['3', '2'], '_since in millisecond form compares right with the widened values');
+  t.same(h.entries.map((e) => e.versionId), ['3', '2', '1'], '_since in millisecond form (inclusive: 001 is 001000) compares right with the widened values');
 });
 
 t.test('sqlite file: a store written at schema 1 is migrated and its resources indexed again (migration 2 reindexes)', async (t) => {

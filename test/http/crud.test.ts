@@ -106,7 +106,7 @@ t.test('history of type and system, with _count paging and _since', async (t) =>
   t.equal(system.total, 6);
   const since = (await call(app, { url: `/fhir/Patient/${ids[0]}` })).json().meta.lastUpdated;
   const after = (await call(app, { url: `/fhir/Patient/_history?_since=${encodeURIComponent(since)}` })).json();
-  t.equal(after.total, 4, '_since is exclusive of the instant given');
+  t.equal(after.total, 5, '_since includes the instant given (http.html#history: versions created at or after it)');
   const bad = await call(app, { url: '/fhir/Patient/_history?_since=yesterday' });
   t.equal(bad.statusCode, 400);
   t.equal(errorCode(bad), 'FHIR_PARAM_INVALID');
@@ -126,7 +126,7 @@ t.test('history paging and _since are exact when every write shares one millisec
   t.match(next, /_until=2026-12-01T08%3A00%3A00.000004Z/, 'the pin is the newest entry, to the microsecond');
   t.same((await call(app, { url: next })).json().entry.map((e: any) => e.resource.id), [ids[2], ids[1]], 'page 2 neither skips nor repeats');
   const since = encodeURIComponent('2026-12-01T08:00:00.000002Z');
-  t.same((await call(app, { url: `/fhir/Patient/_history?_since=${since}` })).json().total, 3, '_since to the microsecond');
+  t.same((await call(app, { url: `/fhir/Patient/_history?_since=${since}` })).json().total, 4, '_since to the microsecond: .000002 to .000005, the instant itself included');
   const gt = (await call(app, { url: `/fhir/Patient?_lastUpdated=gt${since}&_count=10` })).json();
   t.same(gt.entry.map((e: any) => e.resource.id).sort(), [ids[3], ids[4], late].sort(),
     '_lastUpdated=gt the meta.lastUpdated last seen: the rest of that millisecond is not skipped');

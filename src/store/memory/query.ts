@@ -71,7 +71,7 @@ export function history(state: MemoryState, tx: TxLog | undefined, scope: Histor
     for (const v of source) if (inScope(v) && v.s.lastUpdated <= at) atInstant.set(`${v.s.resourceType}/${v.s.id}`, v.s);
     picked = [...atInstant.values()].filter((s) => !s.deleted).sort((a, b) => (a.lastUpdated < b.lastUpdated ? 1 : -1));
   }
-  const matching = picked.filter((s) => (since === undefined || s.lastUpdated > since) && (until === undefined || s.lastUpdated <= until));
+  const matching = picked.filter((s) => (since === undefined || s.lastUpdated >= since) && (until === undefined || s.lastUpdated <= until));
   const offset = opts.offset ?? 0;
   return { entries: matching.slice(offset, offset + opts.count), total: matching.length };
 }

@@ -1,7 +1,7 @@
 /**
  * history-instance, history-type and history-system as SQL over the append-only `resource` table, newest
  * first. Spec: https://hl7.org/fhir/R4/http.html#history
- * - _since: versions with lastUpdated > since; `until` (ours) pins a paging session: lastUpdated <= until.
+ * - _since: versions with lastUpdated >= since ("created at or after the given instant"); `until` (ours) pins a paging session: lastUpdated <= until.
  * - _at: for each resource, the newest version with lastUpdated <= at, omitted when that version is a
  *   delete (the resource did not exist at that instant). A correlated MAX(version) per row uses the
  *   (type, id, version) primary key.
@@ -21,7 +21,7 @@ export function historyStatements(scope: HistoryScope, opts: HistoryOptions): { 
   const where = and(
     scope.resourceType === undefined ? undefined : eq(col('r', 'type'), val(scope.resourceType)),
     scope.id === undefined ? undefined : eq(col('r', 'id'), val(scope.id)),
-    opts.since === undefined ? undefined : cmp('>', lu, val(toInstant(opts.since))),
+    opts.since === undefined ? undefined : cmp('>=', lu, val(toInstant(opts.since))),
     opts.until === undefined ? undefined : cmp('<=', lu, val(toInstant(opts.until))),
     at === undefined ? undefined : atCondition(at),
   );
