@@ -52,7 +52,7 @@ export function compile(log: (s: string) => void = (s) => console.log(s)): Map<s
       if (!/^(error|warn)\s/.test(lines[i]) || EXPECTED_WARNING.test(lines[i])) continue;
       const detail = [lines[i]];
       while (i + 1 < lines.length && /^\s+\S/.test(lines[i + 1])) detail.push(lines[++i]);
-      problems.push(detail.join('\n'));
+      problems.push(detail.join('\n').slice(0, 600));
     }
     const summary = lines.find((l) => /\d+ Errors?\s+\d+ Warnings?/.test(l));
     if (r.status !== 0 || problems.length > 0) {

@@ -20,7 +20,7 @@ Description: "A service of the DMS catalogue (heart clinic, imaging, dialysis, c
 * type ^slicing.discriminator.type = #value
 * type ^slicing.discriminator.path = "coding.system"
 * type ^slicing.rules = #open
-* type contains dmsService 1..1 MS
+* type contains dmsService 1..* MS
 * type[dmsService] from DmsServiceVS (required)
 * type[dmsService].coding 1..1
 * type[dmsService].coding.system 1..1
