@@ -13,9 +13,9 @@
  * Offline: SUSHI reads its dependencies (hl7.fhir.r4.core#4.0.1, hl7.fhir.no.basis#2.2.0) from the package
  * cache ./fhir-cache.ts builds, found through HOME; FPL_REGISTRY points at a closed local port, so the
  * automatic dependencies SUSHI asks for by 'latest' (hl7.fhir.uv.tools.r4, hl7.terminology.r4,
- * hl7.fhir.uv.extensions.r4) fail at once instead of trying packages.fhir.org. Those three warnings (and the
- * one about id and name being unused with FSHOnly) are expected and not shown; any other SUSHI error or warning
- * fails the build.
+ * hl7.fhir.uv.extensions.r4) fail at once instead of trying packages.fhir.org. Those three warnings, the one
+ * about id and name being unused with FSHOnly, and the one SUSHI prints when its newest-version check cannot
+ * reach the npm registry are expected and not shown; any other SUSHI error or warning fails the build.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +32,8 @@ const CONFORMANCE = new Set(['StructureDefinition', 'ValueSet', 'CodeSystem', 'C
 const EXPECTED_WARNING = new RegExp([
   /^warn\s+Failed to load automatically-provided hl7\.(fhir\.uv\.tools\.r4|terminology\.r4|fhir\.uv\.extensions\.r4)#latest/.source,
   // sushi-config.yaml keeps the package id and name for profiles:package; SUSHI says FSHOnly does not use them
+  // SUSHI's own "is there a newer SUSHI" check (npm view, then registry.npmjs.org): fails without a network
+  /^warn\s+Unable to determine the latest version of sushi/.source,
   /^warn\s+The FSHOnly property is set to true, so no output specific to IG creation will be generated\. The following properties are unused and only relevant for IG creation: id, name\./.source,
 ].join('|'));
 
