@@ -18,8 +18,9 @@ t.test('the CapabilityStatement lists the no-basis profiles per type', async (t)
   const app = await makeApp(t);
   const cs = (await call(app, { url: '/fhir/metadata' })).json();
   const of = (type: string) => cs.rest[0].resource.find((r: any) => r.type === type).supportedProfile;
-  t.same(of('Patient'), [`${NB}no-basis-Patient`]);
-  t.same(of('Organization'), [`${NB}no-basis-Organization`]);
+  // beside our own (profiles/local, test/http/local-profiles.test.ts)
+  t.same(of('Patient'), [`${NB}no-basis-Patient`, 'https://helsebro.no/fhir/StructureDefinition/dms-patient']);
+  t.same(of('Organization'), [`${NB}no-basis-Organization`, 'https://helsebro.no/fhir/StructureDefinition/dms-organization']);
   t.equal(of('Observation'), undefined);
 });
 

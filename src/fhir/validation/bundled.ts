@@ -1,6 +1,7 @@
 /**
  * The conformance resources Helsebro ships (profiles/: HL7 Norway's no-basis 2.2.0, see
- * profiles/no-basis/SOURCE.md), read once at first use. They sit beneath what the server stores (a stored
+ * profiles/no-basis/SOURCE.md; our own DMS profiles, compiled from FSH, see profiles/local/SOURCE.md), read
+ * once at first use. They sit beneath what the server stores (a stored
  * resource with the same url wins) and above the R4 core definitions.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -8,8 +9,8 @@ import { join, resolve } from 'node:path';
 import type { Resource, StructureDefinition } from '@medplum/fhirtypes';
 
 const PROFILES = resolve(import.meta.dirname, '..', '..', '..', 'profiles');
-const PACKAGES = ['no-basis'];
-const KINDS = new Set(['StructureDefinition', 'ValueSet', 'CodeSystem', 'NamingSystem']);
+const PACKAGES = ['no-basis', 'local'];
+const KINDS = new Set(['StructureDefinition', 'ValueSet', 'CodeSystem', 'ConceptMap', 'NamingSystem']);
 
 let loaded: Resource[] | undefined;
 
