@@ -12,6 +12,9 @@
  *     another keeps its url);
  *   - a slicing discriminator's path starts at an element the sliced element has (an Extension has id,
  *     extension, url and value[x]; `type` is none of them).
+ *   - obligation profiles (the inherit-obligations extension, from the R5 extensions pack; the Java validator's
+ *     StructureDefinitionValidator): a profile inheriting obligations names a profile that is known, is marked
+ *     as an obligation profile (the obligation-profile extension, true) and has the same baseDefinition.
  * Profiles and bases that are not known here are not judged.
  */
 import type { ElementDefinition, StructureDefinition } from '@medplum/fhirtypes';
@@ -33,6 +36,7 @@ export function checkStructureDefinition(resource: Record<string, unknown>, defs
       if (new Set(codes).size !== codes.length) error(`StructureDefinition.${part}.element[${i}]`, 'eld-13', 'eld-13: Types must be unique by code');
     });
   }
+  obligations(sd, defs, error);
   const base = baseSnapshot(sd, defs);
   (sd.differential?.element ?? []).forEach((e, i) => {
     if (typeof e?.path !== 'string') return; // the structure check reports an element without a path
@@ -47,6 +51,26 @@ export function checkStructureDefinition(resource: Record<string, unknown>, defs
 }
 
 type Report = (expression: string, rule: string, message: string) => void;
+
+const INHERIT_OBLIGATIONS = `${CORE}inherit-obligations`;
+const OBLIGATION_PROFILE = [`${CORE}obligation-profile`, 'http://hl7.org/fhir/tools/StructureDefinition/obligation-profile'];
+
+function obligations(sd: StructureDefinition, defs: Definitions, error: Report): void {
+  (Array.isArray(sd.extension) ? sd.extension : []).forEach((ext, i) => {
+    if (ext?.url !== INHERIT_OBLIGATIONS) return;
+    const at = `StructureDefinition.extension[${i}]`;
+    const target = ext.valueCanonical;
+    if (typeof target !== 'string') return error(at, 'obligations', 'An inherit-obligations extension names the profile it inherits from (valueCanonical)');
+    const other = defs.structureDefinition(target);
+    if (!other) return error(at, 'obligations', `The profile '${target}' that obligations are inherited from could not be found`);
+    if (!(other.extension ?? []).some((e) => OBLIGATION_PROFILE.includes(e.url) && e.valueBoolean === true)) {
+      return error(at, 'obligations', `The profile '${target}' is not marked as an obligation profile`);
+    }
+    if (other.baseDefinition !== sd.baseDefinition) {
+      error(at, 'obligations', `The profile '${target}' has a different base '${other.baseDefinition ?? ''}' from that expected '${sd.baseDefinition ?? ''}'`);
+    }
+  });
+}
 
 function baseSnapshot(sd: StructureDefinition, defs: Definitions): ElementDefinition[] | undefined {
   const base = sd.baseDefinition ? defs.structureDefinition(sd.baseDefinition) : undefined;

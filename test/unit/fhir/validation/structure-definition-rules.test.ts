@@ -69,3 +69,23 @@ t.test('only StructureDefinitions; an unknown base is not judged', async (t) => 
   t.same(check({ resourceType: 'Patient' }), []);
   t.same(check(sd('Observation', [{ id: 'Observation.valueQuantity', path: 'Observation.valueBla' }], { baseDefinition: 'http://helsebro.test/StructureDefinition/ukjent' })), []);
 });
+
+t.test('inherit-obligations names a known obligation profile with the same base', async (t) => {
+  const P = 'http://helsebro.test/StructureDefinition/';
+  const flag = [{ url: `${SD}obligation-profile`, valueBoolean: true }];
+  const other = (name: string, base: string, extension: unknown[] = flag) => ({
+    resourceType: 'StructureDefinition', url: `${P}${name}`, name, status: 'draft', kind: 'resource', abstract: false, type: 'Patient',
+    baseDefinition: base, derivation: 'constraint', extension, differential: { element: [{ id: 'Patient', path: 'Patient' }] },
+  });
+  const d = definitionsWith([
+    other('ob-a', `${SD}Patient`), other('ob-b', `${P}other-base`), other('plain', `${SD}Patient`, []),
+  ] as never[]);
+  const inheriting = (targets: string[]) => ({
+    ...other('mine', `${SD}Patient`, targets.map((t) => ({ url: `${SD}inherit-obligations`, valueCanonical: t }))),
+  });
+  const messages = (r: Record<string, unknown>) => checkStructureDefinition(r, d).filter((i) => i.rule === 'obligations').map((i) => `${i.expression}: ${i.message}`);
+  t.same(messages(inheriting([`${P}ob-a`])), []);
+  t.same(messages(inheriting([`${P}plain`])), [`StructureDefinition.extension[0]: The profile '${P}plain' is not marked as an obligation profile`]);
+  t.same(messages(inheriting([`${P}ob-a`, `${P}ob-b`])), [`StructureDefinition.extension[1]: The profile '${P}ob-b' has a different base '${P}other-base' from that expected '${SD}Patient'`]);
+  t.match(messages(inheriting([`${P}nowhere`])), [/^StructureDefinition\.extension\[0\]: The profile '.*nowhere' that obligations are inherited from could not be found/]);
+});
