@@ -17,15 +17,25 @@
  * issue is agreement on at least 95% of all steps (base and profile together), so steps not run count against it.
  * Every step that does not agree, with Java's errors beside ours, goes to
  * conformance-results/validator-failures.md.
+ *
+ * The Java runner's options (ValidationTests) a case sets are passed to the option of ours that does the same:
+ * `supporting` ImplementationGuides -> their global profiles (profileTargets), `bundle-param` -> a bundle rule,
+ * `validateReference` CHECK_EXISTS* -> referenceExists with the runner's fetcher, `validateContains` IGNORE ->
+ * contained 'ignore', `examples: false` -> example URLs and example-domain extensions are errors,
+ * `noHtmlInMarkdown` -> HTML in markdown is an error, `language` -> the display check's languages.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Resource } from '@medplum/fhirtypes';
+import type { ImplementationGuide, Resource } from '@medplum/fhirtypes';
 import { join } from 'node:path';
 import { OUT_DIR, ROOT, sharedDir } from './shared.ts';
 import { ResourceValidator } from '../../src/fhir/validation/index.ts';
 import { fromXml } from '../../src/fhir/xml/from-xml.ts';
 import { definitionsWith } from '../../src/fhir/validation/definitions.ts';
-import { claimedProfiles, validateProfile, type Definitions } from '../../src/fhir/validation/profile.ts';
+import { validateProfile, type Definitions } from '../../src/fhir/validation/profile.ts';
+import { profileTargets, type BundleRule } from '../../src/fhir/validation/profile-issues.ts';
+import { checkMarkdown } from '../../src/fhir/validation/markdown.ts';
+import { checkDisplays } from '../../src/fhir/validation/displays.ts';
+import { checkExampleUrls } from '../../src/fhir/validation/example-urls.ts';
 import { SnapshotError } from '../../src/fhir/validation/snapshot.ts';
 import { validateQuestionnaireResponse } from '../../src/fhir/validation/questionnaire.ts';
 import { checkExtensions } from '../../src/fhir/validation/extensions.ts';
@@ -41,31 +51,63 @@ interface Case {
   module?: string;
   format: 'json' | 'xml';
   supporting?: string[];
+  /** supporting files the Java runner loads as R5 content (no version conversion); R4-compatible here */
+  supporting5?: string[];
   profiles?: string[];
   /** the Java runner's flag: judge the type a relative reference names */
   assumeValidRestReferences?: boolean;
   profile?: { source: string; supporting?: string[]; assumeValidRestReferences?: boolean };
+  /** the Java runner's validator options, each passed to the same option of ours */
+  'bundle-param'?: BundleRule;
+  validateReference?: string;
+  validateContains?: string;
+  examples?: boolean;
+  noHtmlInMarkdown?: boolean;
+  language?: string;
   expected: { base: Expected; profile?: Expected };
 }
 
-type Verdict = { run: false; why: string } | { run: true; valid: boolean; errors: string[] };
+type Verdict = { run: false; why: string } | { run: true; valid: boolean; errors: string[]; displayErrors?: string[] };
 interface Step { c: Case; step: 'base' | 'profile'; java: Expected; ours: Verdict }
 
 const validator = new ResourceValidator({ level: 'full' });
 
-function load(file: string): Record<string, unknown> {
+function load(file: string, definition = false): Record<string, unknown> {
   const text = readFileSync(join(DIR, file), 'utf8');
-  // XML is read the way the server reads an XML body (src/fhir/xml): into the JSON form
-  return file.endsWith('.xml') ? fromXml(text) : (JSON.parse(text) as Record<string, unknown>);
+  // XML is read the way the server reads an XML body (src/fhir/xml): into the JSON form; supporting
+  // definitions are read as the Java runner loads them, without judging element order
+  return file.endsWith('.xml') ? fromXml(text, definition ? { elementOrder: 'lenient' } : {}) : (JSON.parse(text) as Record<string, unknown>);
+}
+
+/**
+ * The Java runner's resource fetcher (ValidationTests.fetch): `Patient/test`, or a test file named after the
+ * reference (`Patient/2` -> patient-2.json)
+ */
+const javaFetcher = (reference: string): boolean =>
+  reference === 'Patient/test' || existsSync(join(DIR, `${reference.replace(/\//g, '-').toLowerCase()}.json`));
+
+/** The ImplementationGuides among the files the Java runner loads as `supporting` (their global profiles apply) */
+function guidesIn(files: readonly string[] = []): ImplementationGuide[] {
+  const out: ImplementationGuide[] = [];
+  for (const f of files) {
+    if (!existsSync(join(DIR, f))) continue;
+    try {
+      const r = load(f, true) as unknown as Resource;
+      if (r.resourceType === 'ImplementationGuide') out.push(r);
+    } catch {
+      // unreadable: as in definitionsFor
+    }
+  }
+  return out;
 }
 
 /** The case's supporting files (profiles, extensions, value sets) over the core definitions */
 function definitionsFor(c: Case): Definitions {
   const extra: Resource[] = [];
-  for (const f of [...(c.supporting ?? []), ...(c.profiles ?? []), ...(c.profile?.supporting ?? []), ...(c.profile ? [c.profile.source] : [])]) {
+  for (const f of [...(c.supporting ?? []), ...(c.supporting5 ?? []), ...(c.profiles ?? []), ...(c.profile?.supporting ?? []), ...(c.profile ? [c.profile.source] : [])]) {
     if (!existsSync(join(DIR, f))) continue;
     try {
-      const r = load(f) as unknown as Resource;
+      const r = load(f, true) as unknown as Resource;
       if (r.resourceType === 'Bundle') for (const e of (r as { entry?: { resource?: Resource }[] }).entry ?? []) { if (e.resource) extra.push(e.resource); }
       else extra.push(r);
     } catch {
@@ -102,28 +144,42 @@ function instanceOf(c: Case): { resource: Record<string, unknown> } | { error: s
 }
 
 function base(c: Case, resource: Record<string, unknown>, defs: Definitions): Verdict {
-  const errors = errorsOf(validator.validate(resource).issues);
-  // meta.profile is part of the base step: each profile the case makes known is checked, an unknown one is a warning
-  for (const claim of claimedProfiles(resource)) errors.push(...(againstProfile(claim.resource, claim.url, defs, claim.at, c.assumeValidRestReferences, claim.container) ?? []));
+  const errors = errorsOf(validator.validate(resource, {
+    ...(c.validateContains === 'IGNORE' ? { contained: 'ignore' as const } : {}),
+    ...(c.validateReference?.startsWith('CHECK_EXISTS') ? { referenceExists: javaFetcher } : {}),
+  }).issues);
+  // meta.profile is part of the base step: each profile the case makes known is checked, an unknown one is a
+  // warning; so are the global profiles of the guides it loads and the profile its bundle rule names
+  const targets = profileTargets(resource, { implementationGuides: guidesIn(c.supporting), ...(c['bundle-param'] ? { bundleRules: [c['bundle-param']] } : {}) });
+  for (const t of targets) errors.push(...(againstProfile(t.resource, t.url, defs, t.at, c.assumeValidRestReferences, t.container) ?? []));
+  errors.push(...errorsOf(checkMarkdown(resource, defs, { html: c.noHtmlInMarkdown ? 'error' : 'warning' })));
+  // displays are judged through the bindings in effect: the profile step judges them again with its profile's
+  const displayErrors = errorsOf(checkDisplays(resource, defs, displayOptions(c)));
+  errors.push(...displayErrors);
+  if (c.examples === false) errors.push(...errorsOf(checkExampleUrls(resource, defs)));
   if (resource.resourceType === 'QuestionnaireResponse') errors.push(...errorsOf(validateQuestionnaireResponse(resource as never, defs, { assumeValidRestReferences: c.assumeValidRestReferences })));
   errors.push(...errorsOf(validateMeasures(resource, defs)));
   // the Java validator's reading: an extension whose definition cannot be found is an error
-  errors.push(...errorsOf(checkExtensions(resource, defs, { unknown: 'error' })));
+  errors.push(...errorsOf(checkExtensions(resource, defs, { unknown: 'error', ...(c.examples === false ? { examples: false } : {}) })));
   errors.push(...errorsOf(checkStructureDefinition(resource, defs)));
-  return { run: true, valid: errors.length === 0, errors };
+  return { run: true, valid: errors.length === 0, errors, displayErrors };
 }
+
+const displayOptions = (c: Case): { languages?: string[] } => (c.language ? { languages: c.language.split(',').map((l) => l.trim()) } : {});
 
 function profileStep(c: Case, baseVerdict: Verdict, resource: Record<string, unknown>, defs: Definitions): Verdict {
   if (!baseVerdict.run) return baseVerdict;
   let source: { url?: string };
   try {
-    source = load(c.profile!.source) as { url?: string };
+    source = load(c.profile!.source, true) as { url?: string };
   } catch (e) {
     return { run: false, why: `${c.profile!.source} cannot be read: ${(e as Error).message}` };
   }
   const own = source.url ? againstProfile(resource, source.url, defs, undefined, c.profile!.assumeValidRestReferences ?? c.assumeValidRestReferences) : undefined;
   if (own === undefined) return { run: false, why: `${c.profile!.source}: not a StructureDefinition the validator can use` };
-  const errors = [...baseVerdict.errors, ...own];
+  const sd = defs.structureDefinition(source.url!);
+  const displays = errorsOf(checkDisplays(resource, defs, { ...displayOptions(c), ...(sd ? { profile: sd } : {}) }));
+  const errors = [...baseVerdict.errors.filter((e) => !baseVerdict.displayErrors?.includes(e)), ...displays, ...own];
   return { run: true, valid: errors.length === 0, errors };
 }
 

@@ -14,6 +14,7 @@
 import type { StructureDefinition } from '@medplum/fhirtypes';
 import { compileFhirPath } from '../fhirpath.ts';
 import { validateElement, type Definitions, type ProfileIssue } from './profile.ts';
+import { isExampleUrl } from './example-urls.ts';
 import { RESOURCE_TYPES } from './structure.ts';
 
 type Json = Record<string, unknown>;
@@ -21,6 +22,12 @@ type Json = Record<string, unknown>;
 export interface ExtensionOptions {
   /** How an extension whose definition is not found is reported (default warning) */
   unknown?: 'error' | 'warning';
+  /**
+   * Whether content may be an example (default true): an unknown extension on an example domain
+   * (example.org, acme.com: ./example-urls.ts) is then only a warning, as the Java validator allows them
+   * unless examples are disallowed
+   */
+  examples?: boolean;
 }
 
 const ABSOLUTE = /^[a-z][a-z0-9+.-]*:/i;
@@ -116,8 +123,9 @@ function checkOne(ext: Json, at: string, names: string[], host: Json, resource: 
   }
   const sd = defs.structureDefinition(url);
   if (!sd || sd.type !== 'Extension') {
-    // HL7's own extensions of later versions and packages are known to the reference validator, not to R4 here
-    const severity = url.startsWith('http://hl7.org/fhir/') ? 'warning' : (opts.unknown ?? 'warning');
+    // HL7's core extensions of later versions (the extensions pack) are known to the reference validator, not
+    // to R4 here; those of other HL7 guides (hl7.org/fhir/uv/sdc/...) are known only with their package
+    const severity = url.startsWith('http://hl7.org/fhir/StructureDefinition/') || (opts.examples !== false && isExampleUrl(url)) ? 'warning' : (opts.unknown ?? 'warning');
     issues.push({ severity, expression: at, rule: 'extension', message: `The extension ${url} could not be found so is not allowed here` });
     return;
   }

@@ -21,6 +21,7 @@ import { checkBundleRules } from './bundle-rules.ts';
 import { checkElementRules } from './element-rules.ts';
 import { checkNarratives } from './narrative.ts';
 import { checkQuestionnaires } from './questionnaire-items.ts';
+import { unresolvedReferences } from './reference-targets.ts';
 import { checkReferences } from './references.ts';
 import { checkDefinitions, definitionStats, ensureDefinitionsIndexed } from './structure-definitions.ts';
 import { checkStructure, RESOURCE_TYPES, structureStats, structureValidator, type Finding } from './structure.ts';
@@ -41,6 +42,17 @@ export type ValidationLevel = 'schema' | 'full';
 export interface ValidateOptions {
   /** Accept `Type?search` references (a transaction resolves them before storing) */
   allowConditionalReferences?: boolean;
+  /**
+   * 'ignore': contained resources are not validated (they still resolve `#id` references); the Java
+   * validator's validateContains IGNORE. Default 'validate'.
+   */
+  contained?: 'validate' | 'ignore';
+  /**
+   * Whether the target of a relative reference exists (the store, a fetcher): when given, a `Type/id` that
+   * resolves neither inside the resource (Bundle entries, Parameters resources) nor through it is an error
+   * (./reference-targets.ts; the Java validator's validateReference CHECK_EXISTS)
+   */
+  referenceExists?: (reference: string) => boolean;
 }
 
 export interface ValidatorOptions extends ValidateOptions {
@@ -95,19 +107,28 @@ export class ResourceValidator {
     if (top) return { findings: [top], references: [] };
     const res = resource as Record<string, unknown>;
     const type = res.resourceType as string;
+    const ignoreContained = opts.contained === 'ignore';
     let run;
     try {
-      run = checkStructure(res, type);
+      run = checkStructure(res, type, { skipContained: ignoreContained });
     } catch (e) {
       if (!(e instanceof RangeError)) throw e;
       const detail = 'The resource is too deeply nested (or a value too large) to validate';
       return { findings: [{ code: 'FHIR_STRUCTURE', severity: 'error', details: { detail, expression: type } }], references: [] };
     }
     const allowConditional = opts.allowConditionalReferences ?? this.#allowConditional;
-    const findings = [...run.findings, ...checkReferences(run.references, allowConditional), ...norwegianIdentifiers(res), ...checkBundleRules(res), ...checkNarratives(res, type), ...checkElementRules(res, type), ...checkQuestionnaires(res, type)];
-    if (this.level === 'full' && !findings.some(isError)) findings.push(...checkDefinitions(res));
+    // with contained resources ignored, the later layers see the resource without them
+    const own = ignoreContained && 'contained' in res ? withoutContained(res) : res;
+    const findings = [...run.findings, ...checkReferences(run.references, allowConditional), ...norwegianIdentifiers(own), ...checkBundleRules(own), ...checkNarratives(own, type), ...checkElementRules(own, type), ...checkQuestionnaires(own, type)];
+    if (opts.referenceExists) findings.push(...unresolvedReferences(res, run.references, opts.referenceExists));
+    if (this.level === 'full' && !findings.some(isError)) findings.push(...checkDefinitions(own));
     return { findings, references: run.references.map(({ reference, expression }) => ({ reference, expression })) };
   }
+}
+
+function withoutContained(res: Record<string, unknown>): Record<string, unknown> {
+  const { contained: _contained, ...rest } = res;
+  return rest;
 }
 
 /** Norwegian identifiers by their system (src/norway/identifiers.ts): each failure names the identifier and rule */

@@ -3,9 +3,84 @@
  * enforcement on write (../write-path.ts) and the validate command (./cli.ts). A profile that is not known is
  * a FHIR_PROFILE_UNKNOWN warning; one whose snapshot cannot be built is a warning that says so; every rule it
  * breaks is a FHIR_PROFILE_VIOLATION with the rule's severity.
+ *
+ * Which profiles: those each resource claims (meta.profile, ./profile.ts claimedProfiles), and by
+ * `profileTargets` also those the context imposes:
+ *   - ImplementationGuide.global (https://hl7.org/fhir/R4/implementationguide-definitions.html#ImplementationGuide.global):
+ *     "a profile that all resources of the type SHALL conform to" in the guides the validation runs under
+ *     (every resource of the type, the top one and those contained, in Bundle entries and in Parameters);
+ *   - bundle rules, the Java validator's `-bundle {rule} {profile}`: a profile for chosen Bundle entries, the
+ *     rule `Type:n` naming the n-th (from 0) entry resource of that type, a bare `n` the n-th entry.
  */
+import type { ImplementationGuide } from '@medplum/fhirtypes';
 import { issueOf, type ErrorIssue } from '../../errors/fhir-error.ts';
-import { validateProfile, type Definitions, type ProfileIssue } from './profile.ts';
+import { claimedProfiles, validateProfile, type Definitions, type ProfileIssue } from './profile.ts';
+
+export interface BundleRule {
+  /** `Patient:0` (the first Patient entry) or `2` (the third entry) */
+  rule: string;
+  profile: string;
+}
+
+export interface TargetOptions {
+  /** the guides the validation runs under: their global profiles apply */
+  implementationGuides?: readonly ImplementationGuide[];
+  /** profiles for chosen entries of a Bundle being validated */
+  bundleRules?: readonly BundleRule[];
+}
+
+/** Every resource in `resource` (itself first) with where it sits and the resource it sits in */
+function resourcesIn(resource: Record<string, unknown>, at: string, container: Record<string, unknown> | undefined, out: ProfileTarget[]): void {
+  out.push({ resource, at, url: '', ...(container ? { container } : {}) });
+  const inner = (list: unknown, path: string, wrapped: boolean): void => {
+    if (!Array.isArray(list)) return;
+    list.forEach((x, i) => {
+      const r = wrapped ? (x as Record<string, unknown> | null)?.resource : x;
+      if (r && typeof r === 'object' && typeof (r as Record<string, unknown>).resourceType === 'string') resourcesIn(r as Record<string, unknown>, `${path}[${i}]${wrapped ? '.resource' : ''}`, container ?? resource, out);
+    });
+  };
+  inner(resource.contained, `${at}.contained`, false);
+  if (resource.resourceType === 'Bundle') inner(resource.entry, `${at}.entry`, true);
+  if (resource.resourceType === 'Parameters') inner(resource.parameter, `${at}.parameter`, true);
+}
+
+/** Whether the bundle rule picks the entry at `index`, the `ofType`-th resource of its type (both from 0) */
+function picks(rule: string, type: string, ofType: number, index: number): boolean {
+  const m = /^(?:([A-Za-z]+):)?(\d+)$/.exec(rule.trim());
+  if (!m) return false;
+  return m[1] === undefined ? Number(m[2]) === index : m[1] === type && Number(m[2]) === ofType;
+}
+
+/** The profiles each resource in `resource` is to meet: claimed, global, and by bundle rule (no duplicates) */
+export function profileTargets(resource: Record<string, unknown>, opts: TargetOptions = {}): ProfileTarget[] {
+  const out = claimedProfiles(resource);
+  const globals = new Map<string, string[]>();
+  for (const ig of opts.implementationGuides ?? []) {
+    for (const g of ig.global ?? []) if (g.type && g.profile) globals.set(g.type, [...(globals.get(g.type) ?? []), g.profile]);
+  }
+  if (globals.size > 0) {
+    const all: ProfileTarget[] = [];
+    resourcesIn(resource, String(resource.resourceType), undefined, all);
+    for (const r of all) for (const url of globals.get(String(r.resource.resourceType)) ?? []) out.push({ ...r, url });
+  }
+  if (resource.resourceType === 'Bundle' && opts.bundleRules?.length && Array.isArray(resource.entry)) {
+    const counts = new Map<string, number>();
+    resource.entry.forEach((e, index) => {
+      const r = (e as { resource?: Record<string, unknown> } | null)?.resource;
+      if (!r || typeof r.resourceType !== 'string') return;
+      const ofType = counts.get(r.resourceType) ?? 0;
+      counts.set(r.resourceType, ofType + 1);
+      for (const b of opts.bundleRules!) {
+        if (picks(b.rule, r.resourceType as string, ofType, index)) out.push({ resource: r, at: `${String(resource.resourceType)}.entry[${index}].resource`, url: b.profile, container: resource });
+      }
+    });
+  }
+  const seen = new Set<string>();
+  return out.filter((t) => {
+    const key = `${t.at}|${t.url.split('|')[0]}`;
+    return !seen.has(key) && seen.add(key);
+  });
+}
 import { SnapshotError } from './snapshot.ts';
 
 export interface ProfileTarget {

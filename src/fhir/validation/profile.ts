@@ -69,6 +69,7 @@ interface Node {
 const CORE = 'http://hl7.org/fhir/StructureDefinition/';
 type Json = Record<string, unknown>;
 
+const MIN_LENGTH = 'http://hl7.org/fhir/StructureDefinition/minLength';
 const MUST_HAVE_VALUE = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.mustHaveValue';
 const VALUE_ALTERNATIVES = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.valueAlternatives';
 
@@ -354,6 +355,11 @@ class Checker {
     }
     if (n.def.maxLength !== undefined && typeof v === 'string' && [...v].length > n.def.maxLength) {
       this.#issue('error', at, 'maxLength', `The value is ${[...v].length} characters long, more than the maximum length ${n.def.maxLength}`);
+    }
+    // the minLength extension on ElementDefinition (R4 core extension, R5's ElementDefinition.minLength)
+    const minLength = n.def.extension?.find((e) => e.url === MIN_LENGTH)?.valueInteger;
+    if (minLength !== undefined && typeof v === 'string' && [...v].length < minLength) {
+      this.#issue('error', at, 'minLength', `Value '${v}' is shorter than permitted minimum length of ${minLength}`);
     }
     this.#binding(v, n.def, at);
     if (hasNarrativeControl(n.def)) this.#issues.push(...narrativeControlIssues(v, n.def, (this.#current ?? this.#resource).language, this.#profile, at));

@@ -90,8 +90,11 @@ class Check {
     this.#issues.push({ severity: 'error', expression, rule, message });
   }
 
-  /** The response items of one level against the questionnaire items of that level */
-  items(given: QuestionnaireResponseItem[], defined: QuestionnaireItem[], path: string, enabledParent: boolean): void {
+  /**
+   * The response items of one level against the questionnaire items of that level; `required` false: the
+   * required ones are looked for elsewhere (a question's children sit in its answers)
+   */
+  items(given: QuestionnaireResponseItem[], defined: QuestionnaireItem[], path: string, enabledParent: boolean, required = true): void {
     given.forEach((item, i) => {
       const def = defined.find((d) => d.linkId === item.linkId);
       const at = `${path}.item[${i}]`;
@@ -102,7 +105,7 @@ class Check {
       this.#item(item, def, at, enabledParent);
     });
     for (const def of defined) {
-      if (!def.required || def.type === 'display') continue;
+      if (!required || !def.required || def.type === 'display') continue;
       if (!enabledParent || !this.#enabled(def)) continue;
       const present = given.filter((g) => g.linkId === def.linkId);
       const answered = present.some((g) => (def.type === 'group' ? (g.item?.length ?? 0) > 0 : (g.answer?.length ?? 0) > 0));
@@ -138,7 +141,9 @@ class Check {
       this.#answer(a, def, `${at}.answer[${k}]`, answers.length);
       this.items(a.item ?? [], def.item ?? [], `${at}.answer[${k}]`, enabled);
     });
-    this.items(item.item ?? [], def.item ?? [], at, enabled);
+    // questionnaireresponse.html: a question's nested items go in answer.item (item.item is for groups), so an
+    // answered question's required children were looked for in its answers
+    this.items(item.item ?? [], def.item ?? [], at, enabled, def.type === 'group' || answers.length === 0);
   }
 
   #answer(a: QuestionnaireResponseItemAnswer, def: QuestionnaireItem, at: string, count: number): void {

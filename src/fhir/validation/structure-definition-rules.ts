@@ -12,6 +12,13 @@
  *     another keeps its url);
  *   - a slicing discriminator's path starts at an element the sliced element has (an Extension has id,
  *     extension, url and value[x]; `type` is none of them).
+ *   - the baseDefinition chain ends at a definition without one: a profile derived from itself, or through
+ *     others back to itself, has no snapshot. A warning, as every profile whose snapshot cannot be built
+ *     (./profile-issues.ts), and as the Java validator reports it ("Unable to find base ... so can't check
+ *     the differential");
+ *   - obligation profiles (the inherit-obligations extension, from the R5 extensions pack; the Java validator's
+ *     StructureDefinitionValidator): a profile inheriting obligations names a profile that is known, is marked
+ *     as an obligation profile (the obligation-profile extension, true) and has the same baseDefinition.
  * Profiles and bases that are not known here are not judged.
  */
 import type { ElementDefinition, StructureDefinition } from '@medplum/fhirtypes';
@@ -33,6 +40,12 @@ export function checkStructureDefinition(resource: Record<string, unknown>, defs
       if (new Set(codes).size !== codes.length) error(`StructureDefinition.${part}.element[${i}]`, 'eld-13', 'eld-13: Types must be unique by code');
     });
   }
+  const loop = circularBase(sd, defs);
+  if (loop) {
+    issues.push({ severity: 'warning', expression: 'StructureDefinition.baseDefinition', rule: 'baseDefinition', message: `The baseDefinition chain is circular (${loop.join(' -> ')}), so the differential cannot be checked` });
+    return issues;
+  }
+  obligations(sd, defs, error);
   const base = baseSnapshot(sd, defs);
   (sd.differential?.element ?? []).forEach((e, i) => {
     if (typeof e?.path !== 'string') return; // the structure check reports an element without a path
@@ -47,6 +60,40 @@ export function checkStructureDefinition(resource: Record<string, unknown>, defs
 }
 
 type Report = (expression: string, rule: string, message: string) => void;
+
+/** The chain of urls back to the start, when following baseDefinition comes back to a url already passed */
+function circularBase(sd: StructureDefinition, defs: Definitions): string[] | undefined {
+  const bare = (u: string): string => u.split('|')[0];
+  const chain = [bare(sd.url ?? '')];
+  let base = sd.baseDefinition;
+  while (base) {
+    const url = bare(base);
+    if (chain.includes(url)) return [...chain, url];
+    chain.push(url);
+    base = defs.structureDefinition(url)?.baseDefinition;
+  }
+  return undefined;
+}
+
+const INHERIT_OBLIGATIONS = `${CORE}inherit-obligations`;
+const OBLIGATION_PROFILE = [`${CORE}obligation-profile`, 'http://hl7.org/fhir/tools/StructureDefinition/obligation-profile'];
+
+function obligations(sd: StructureDefinition, defs: Definitions, error: Report): void {
+  (Array.isArray(sd.extension) ? sd.extension : []).forEach((ext, i) => {
+    if (ext?.url !== INHERIT_OBLIGATIONS) return;
+    const at = `StructureDefinition.extension[${i}]`;
+    const target = ext.valueCanonical;
+    if (typeof target !== 'string') return error(at, 'obligations', 'An inherit-obligations extension names the profile it inherits from (valueCanonical)');
+    const other = defs.structureDefinition(target);
+    if (!other) return error(at, 'obligations', `The profile '${target}' that obligations are inherited from could not be found`);
+    if (!(other.extension ?? []).some((e) => OBLIGATION_PROFILE.includes(e.url) && e.valueBoolean === true)) {
+      return error(at, 'obligations', `The profile '${target}' is not marked as an obligation profile`);
+    }
+    if (other.baseDefinition !== sd.baseDefinition) {
+      error(at, 'obligations', `The profile '${target}' has a different base '${other.baseDefinition ?? ''}' from that expected '${sd.baseDefinition ?? ''}'`);
+    }
+  });
+}
 
 function baseSnapshot(sd: StructureDefinition, defs: Definitions): ElementDefinition[] | undefined {
   const base = sd.baseDefinition ? defs.structureDefinition(sd.baseDefinition) : undefined;

@@ -42,6 +42,8 @@ export interface RunContext {
   /** FHIRPath of the resource being validated, e.g. Patient or Bundle.entry[2].resource */
   prefix: string;
   container: Record<string, unknown>;
+  /** contained[] resources are not validated (the Java validator's validateContains IGNORE) */
+  skipContained?: boolean;
 }
 
 interface DataCxt { instancePath: string; parentData: any }
@@ -67,6 +69,7 @@ function here(cxt: DataCxt): string {
 function nestedResource(mode: 'contained' | 'resource', data: unknown, _ps: unknown, cxt: DataCxt): boolean {
   const run = current;
   if (!run) return true;
+  if (mode === 'contained' && run.skipContained) return true;
   const expression = here(cxt);
   if (!isObject(data)) {
     report('FHIR_STRUCTURE', { detail: 'Expected a resource (a JSON object with a resourceType)', expression });
@@ -197,8 +200,8 @@ function validateAgainst(type: string, data: Record<string, unknown>, run: RunCo
  * Validates `resource` (whose resourceType is already known to be an R4 type) and everything nested in it.
  * Re-entrant: nested resources run inside the same context with their own prefix.
  */
-export function checkStructure(resource: Record<string, unknown>, type: string): RunContext {
-  const run: RunContext = { findings: [], references: [], prefix: type, container: resource };
+export function checkStructure(resource: Record<string, unknown>, type: string, opts: { skipContained?: boolean } = {}): RunContext {
+  const run: RunContext = { findings: [], references: [], prefix: type, container: resource, ...(opts.skipContained ? { skipContained: true } : {}) };
   const outer = current;
   current = run;
   try {

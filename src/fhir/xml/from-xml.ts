@@ -13,6 +13,11 @@
  * DTDs, no external entities: XXE), and the five predefined entities and character references are decoded
  * here, once, so `&amp;#10;` stays the text `&#10;`.
  * Errors are FhirError FHIR_INVALID_XML (400) naming the element.
+ *
+ * Element order: xml.html requires the order of the definition, and a body out of order is refused. A reader
+ * of conformance resources others published (profiles in a package, a test suite's supporting files) can ask
+ * for `elementOrder: 'lenient'`: the content is read in document order, as the Java validator's parser does
+ * when it loads definitions (it reports order only when validating an instance).
  */
 import { XMLParser } from 'fast-xml-parser';
 import { FhirError } from '../../errors/fhir-error.ts';
@@ -70,8 +75,26 @@ const elementChildren = (n: XmlNode): XmlNode[] =>
     return true;
   });
 
+export interface FromXmlOptions {
+  /** 'strict' (default): an element out of the definition's order is an error; 'lenient': accepted */
+  elementOrder?: 'strict' | 'lenient';
+}
+
+/** set for the duration of one (synchronous) parse */
+let lenientOrder = false;
+
 /** Parses a FHIR XML document into the JSON object of its resource */
-export function fromXml(text: string): Json {
+export function fromXml(text: string, opts: FromXmlOptions = {}): Json {
+  const outer = lenientOrder;
+  lenientOrder = opts.elementOrder === 'lenient';
+  try {
+    return parseDocument(text);
+  } finally {
+    lenientOrder = outer;
+  }
+}
+
+function parseDocument(text: string): Json {
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) fail('a DOCTYPE or ENTITY declaration is not allowed in FHIR XML');
   let doc: XmlNode[];
   try {
@@ -116,7 +139,7 @@ function fill(out: Json, node: XmlNode, key: string, path: string): void {
     if (!found) return fail(`unknown element '${tag}'`, `${path}.${tag}`);
     const { def, type } = found;
     const index = defs.indexOf(def);
-    if (index < lastIndex) fail(`element '${tag}' is out of order (xml.html: elements appear in the order of the definition)`, `${path}.${tag}`);
+    if (index < lastIndex && !lenientOrder) fail(`element '${tag}' is out of order (xml.html: elements appear in the order of the definition)`, `${path}.${tag}`);
     lastIndex = index;
     if (!def.array && seen.has(tag)) fail(`element '${tag}' repeats but is not a list`, `${path}.${tag}`);
     seen.add(tag);

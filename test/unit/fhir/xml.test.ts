@@ -120,6 +120,20 @@ t.test('refused: DOCTYPE (XXE), wrong namespace, unknown elements, order, repeat
   for (const [name, xml] of Object.entries(bad)) t.equal(codeOf(() => fromXml(xml)), 'FHIR_INVALID_XML', name);
 });
 
+t.test('element order: refused by default (xml.html), read in document order when asked to be lenient', async (t) => {
+  // ElementDefinition.extension comes before path in the definition: this order is not FHIR XML
+  const sd = '<StructureDefinition xmlns="http://hl7.org/fhir"><url value="http://helsebro.test/sd"/><differential><element id="Patient.id">'
+    + '<path value="Patient.id"/><extension url="http://hl7.org/fhir/StructureDefinition/minLength"><valueInteger value="20"/></extension>'
+    + '</element></differential></StructureDefinition>';
+  t.equal(codeOf(() => fromXml(sd)), 'FHIR_INVALID_XML');
+  t.same(fromXml(sd, { elementOrder: 'lenient' }), {
+    resourceType: 'StructureDefinition', url: 'http://helsebro.test/sd',
+    differential: { element: [{ id: 'Patient.id', path: 'Patient.id', extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/minLength', valueInteger: 20 }] }] },
+  });
+  t.equal(codeOf(() => fromXml('<Patient xmlns="http://hl7.org/fhir"><active value="true"/><active value="false"/></Patient>', { elementOrder: 'lenient' })), 'FHIR_INVALID_XML', 'a repeat of a non-list is still refused');
+  t.equal(codeOf(() => fromXml(sd)), 'FHIR_INVALID_XML', 'the lenient reading does not stick to the next parse');
+});
+
 t.test('entities: the five XML entities and character references, decoded once', async (t) => {
   t.equal(decodeEntities('a &amp;#10; b &#10;&#x41;&lt;&gt;&quot;&apos;'), "a &#10; b \nA<>\"'");
   t.equal(codeOf(() => decodeEntities('&nbsp;')), 'FHIR_INVALID_XML', 'HTML entities are not XML');

@@ -39,6 +39,16 @@ t.test('unknown extensions: a warning by default, an error when asked (the Java 
   t.match(check({ extension: [{ url: 'ukjent', valueString: 'x' }] }), [/^error Patient\.extension\[0\]: Extension\.url must be an absolute URL/]);
 });
 
+t.test('unknown in the Java reading: core-space and example-domain urls are warnings, other HL7 guides are not', async (t) => {
+  const one = (url: string, opts: Record<string, unknown> = {}) => checkExtensions({ resourceType: 'Patient', extension: [{ url, valueBoolean: true }] }, defs, { unknown: 'error', ...opts }).map((i) => i.severity);
+  // R5's extensions pack lives in the core space: the reference validator knows them, R4 here does not
+  t.same(one(`${EXT}some-later-core-extension`), ['warning']);
+  // an SDC extension is known only with the SDC package
+  t.same(one('http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-questionnaireAdaptive'), ['error']);
+  t.same(one('http://example.org/fhir/StructureDefinition/modify'), ['warning'], 'examples allowed (the default)');
+  t.same(one('http://example.org/fhir/StructureDefinition/modify', { examples: false }), ['error']);
+});
+
 /** A boolean extension defined here with the given contexts (defining-extensions.html#context) */
 const defined = (name: string, context: { type: 'element' | 'extension'; expression: string }[]) => ({
   resourceType: 'StructureDefinition', url: `http://helsebro.test/StructureDefinition/${name}`, name, status: 'draft',

@@ -96,6 +96,17 @@ t.test('minValue/maxValue (numbers, dates at their precision, Quantities after U
   t.match(check(sd, obs({ value: 1, system: 'http://unitsofmeasure.org', code: 'kg' }, undefined, 'Kroppsvekt')), [/maxLength Observation\.code\.text: The value is 10 characters long/]);
 });
 
+t.test('the minLength extension (R4 core extension on ElementDefinition, R5 ElementDefinition.minLength)', async (t) => {
+  const sd = profile('Patient', [
+    { id: 'Patient.id', path: 'Patient.id', extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/minLength', valueInteger: 4 }] },
+  ]);
+  t.same(check(sd, { resourceType: 'Patient', id: 'abcd' }), [], 'exactly the minimum');
+  t.same(check(sd, { resourceType: 'Patient', id: 'abc' }), ["error minLength Patient.id: Value 'abc' is shorter than permitted minimum length of 4"]);
+  t.same(check(sd, { resourceType: 'Patient' }), [], 'absent: nothing to measure');
+  // counted in characters (code points), as maxLength: 'øæå' is 3 characters, 6 bytes
+  t.match(check(sd, { resourceType: 'Patient', id: 'øæå' }), [/shorter than permitted minimum length of 4/]);
+});
+
 t.test('an element typed with a profile meets it (Patient.name: HumanName(a profile of ours))', async (t) => {
   const name: StructureDefinition = {
     resourceType: 'StructureDefinition', url: 'http://helsebro.test/StructureDefinition/navn', name: 'Navn', status: 'draft', kind: 'complex-type',

@@ -41,6 +41,17 @@ t.test('required items, enabled by enableWhen; answers to an item that is not en
   t.same(messages(qr([])), ["error QuestionnaireResponse: No response answer found for required item 'klar'"]);
 });
 
+t.test("a question's nested items sit in its answers (questionnaireresponse.html: answer.item)", async (t) => {
+  const nested: Questionnaire = {
+    resourceType: 'Questionnaire', url: 'http://helsebro.test/Questionnaire/legemidler', status: 'active',
+    item: [{ linkId: 'bruker', type: 'boolean', required: true, item: [{ linkId: 'hvilke', type: 'string', required: true }] }],
+  };
+  const d = definitionsWith([nested]);
+  const run = (item: QuestionnaireResponse['item']) => validateQuestionnaireResponse({ resourceType: 'QuestionnaireResponse', questionnaire: nested.url, status: 'completed', item }, d).map((i) => `${i.expression}: ${i.message}`);
+  t.same(run([{ linkId: 'bruker', answer: [{ valueBoolean: true, item: [{ linkId: 'hvilke', answer: [{ valueString: 'Paracet' }] }] }] }]), []);
+  t.same(run([{ linkId: 'bruker', answer: [{ valueBoolean: true }] }]), ["QuestionnaireResponse.item[0].answer[0]: No response answer found for required item 'hvilke'"], 'looked for in the answer');
+});
+
 t.test('linkIds, answer types, options, lengths, repeats, display items', async (t) => {
   const base = [{ linkId: 'klar', answer: [{ valueBoolean: false }] }];
   t.same(messages(qr([...base, { linkId: 'ukjent', answer: [{ valueString: 'x' }] }])), ["error QuestionnaireResponse: LinkId 'ukjent' not found in questionnaire"]);

@@ -69,3 +69,39 @@ t.test('only StructureDefinitions; an unknown base is not judged', async (t) => 
   t.same(check({ resourceType: 'Patient' }), []);
   t.same(check(sd('Observation', [{ id: 'Observation.valueQuantity', path: 'Observation.valueBla' }], { baseDefinition: 'http://helsebro.test/StructureDefinition/ukjent' })), []);
 });
+
+t.test('inherit-obligations names a known obligation profile with the same base', async (t) => {
+  const P = 'http://helsebro.test/StructureDefinition/';
+  const flag = [{ url: `${SD}obligation-profile`, valueBoolean: true }];
+  const other = (name: string, base: string, extension: unknown[] = flag) => ({
+    resourceType: 'StructureDefinition', url: `${P}${name}`, name, status: 'draft', kind: 'resource', abstract: false, type: 'Patient',
+    baseDefinition: base, derivation: 'constraint', extension, differential: { element: [{ id: 'Patient', path: 'Patient' }] },
+  });
+  const d = definitionsWith([
+    other('ob-a', `${SD}Patient`), other('ob-b', `${P}other-base`), other('plain', `${SD}Patient`, []),
+  ] as never[]);
+  const inheriting = (targets: string[]) => ({
+    ...other('mine', `${SD}Patient`, targets.map((t) => ({ url: `${SD}inherit-obligations`, valueCanonical: t }))),
+  });
+  const messages = (r: Record<string, unknown>) => checkStructureDefinition(r, d).filter((i) => i.rule === 'obligations').map((i) => `${i.expression}: ${i.message}`);
+  t.same(messages(inheriting([`${P}ob-a`])), []);
+  t.same(messages(inheriting([`${P}plain`])), [`StructureDefinition.extension[0]: The profile '${P}plain' is not marked as an obligation profile`]);
+  t.same(messages(inheriting([`${P}ob-a`, `${P}ob-b`])), [`StructureDefinition.extension[1]: The profile '${P}ob-b' has a different base '${P}other-base' from that expected '${SD}Patient'`]);
+  t.match(messages(inheriting([`${P}nowhere`])), [/^StructureDefinition\.extension\[0\]: The profile '.*nowhere' that obligations are inherited from could not be found/]);
+});
+
+t.test('a circular baseDefinition chain: a warning that the differential cannot be checked', async (t) => {
+  const P = 'http://helsebro.test/StructureDefinition/';
+  const ext = (name: string, base: string) => ({
+    resourceType: 'StructureDefinition', url: `${P}${name}`, name, status: 'draft', kind: 'complex-type', abstract: false, type: 'Extension',
+    context: [{ type: 'element', expression: 'Element' }], baseDefinition: base, derivation: 'constraint', differential: { element: [{ id: 'Extension', path: 'Extension' }] },
+  });
+  const a = ext('a', `${P}b`);
+  const b = ext('b', `${P}a`);
+  const d = definitionsWith([a, b] as never[]);
+  const rules = (r: Record<string, unknown>) => checkStructureDefinition(r, d).filter((i) => i.rule === 'baseDefinition').map((i) => `${i.severity} ${i.message}`);
+  t.same(rules(ext('self', `${P}self`)), [`warning The baseDefinition chain is circular (${P}self -> ${P}self), so the differential cannot be checked`], 'derived from itself');
+  t.same(rules(a), [`warning The baseDefinition chain is circular (${P}a -> ${P}b -> ${P}a), so the differential cannot be checked`], 'through another');
+  t.same(rules(ext('ok', `${SD}Extension`)), [], 'down to the base Extension, which has none');
+  t.same(rules(ext('unknown-base', `${P}not-held`)), [], 'a base not known here ends the chain');
+});

@@ -1,0 +1,96 @@
+/**
+ * A walk over a resource that knows each element's type, from the R4 StructureDefinitions
+ * (https://hl7.org/fhir/R4/elementdefinition.html#type, json.html#choice for `value[x]` names): Patient.contact
+ * is a BackboneElement walked on in Patient, Communication.note an Annotation walked on in Annotation,
+ * valueMarkdown a markdown, `contentReference` (Questionnaire.item.item) the element it names, contained and
+ * Bundle entry resources their own type. Rules that apply to a type wherever it appears (markdown, Coding)
+ * visit the values of that type.
+ *
+ * Per StructureDefinition object the element paths are indexed once (parent path -> JSON name -> element path
+ * and type); a walk then costs one map lookup per property.
+ */
+import type { StructureDefinition } from '@medplum/fhirtypes';
+import type { Definitions } from './profile.ts';
+
+type Json = Record<string, unknown>;
+
+interface Child {
+  /** the element path in its StructureDefinition: Patient.contact, Observation.value[x] */
+  path: string;
+  /** the type code (the one a choice name selects); '' for an element with children of its own */
+  type: string;
+}
+
+const CORE = 'http://hl7.org/fhir/StructureDefinition/';
+const NESTED = new Set(['BackboneElement', 'Element']);
+const indexes = new WeakMap<StructureDefinition, Map<string, Map<string, Child>>>();
+
+const upper = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+function indexOf(sd: StructureDefinition): Map<string, Map<string, Child>> {
+  let ix = indexes.get(sd);
+  if (ix) return ix;
+  ix = new Map();
+  for (const e of sd.snapshot?.element ?? []) {
+    if (e.id?.includes(':')) continue; // slices share their element's type
+    const dot = e.path.lastIndexOf('.');
+    if (dot < 0) continue;
+    const parent = e.path.slice(0, dot);
+    const name = e.path.slice(dot + 1);
+    let children = ix.get(parent);
+    if (!children) ix.set(parent, (children = new Map()));
+    if (e.contentReference) {
+      children.set(name, { path: e.contentReference.replace(/^.*#/, ''), type: '' });
+      continue;
+    }
+    const types = (e.type ?? []).map((t) => t.code);
+    if (name.endsWith('[x]')) {
+      for (const t of types) children.set(name.slice(0, -3) + upper(t), { path: e.path, type: t });
+    } else {
+      const t = types[0] ?? '';
+      children.set(name, { path: e.path, type: NESTED.has(t) ? '' : t });
+    }
+  }
+  indexes.set(sd, ix);
+  return ix;
+}
+
+/** Called with each value of a visited type, its type and FHIRPath */
+export type Visitor = (value: unknown, type: string, at: string) => void;
+
+/**
+ * Walks `resource` (and the resources inside it), calling `visit` for each value whose type is in `types`;
+ * values of other types are walked into.
+ */
+export function walkTyped(resource: Json, defs: Definitions, types: ReadonlySet<string>, visit: Visitor, at: string = String(resource.resourceType)): void {
+  walkIn(resource, String(resource.resourceType), String(resource.resourceType), defs, types, visit, at);
+}
+
+function walkIn(obj: Json, typeName: string, path: string, defs: Definitions, types: ReadonlySet<string>, visit: Visitor, at: string): void {
+  const sd = defs.structureDefinition(CORE + typeName);
+  if (!sd) return;
+  const children = indexOf(sd).get(path);
+  if (!children) return;
+  for (const key in obj) {
+    if (key === 'resourceType' || key.charCodeAt(0) === 95 /* _ */) continue;
+    const child = children.get(key);
+    if (!child) continue;
+    const v = obj[key];
+    const items = Array.isArray(v) ? v : [v];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (item === null || item === undefined) continue;
+      const here = Array.isArray(v) ? `${at}.${key}[${i}]` : `${at}.${key}`;
+      if (types.has(child.type)) {
+        visit(item, child.type, here);
+        if (typeof item !== 'object') continue;
+      }
+      if (typeof item !== 'object') continue;
+      if (child.type === '') walkIn(item as Json, typeName, child.path, defs, types, visit, here);
+      else if (child.type === 'Resource') {
+        const t = (item as Json).resourceType;
+        if (typeof t === 'string') walkIn(item as Json, t, t, defs, types, visit, here);
+      } else walkIn(item as Json, child.type, child.type, defs, types, visit, here);
+    }
+  }
+}
