@@ -14,7 +14,8 @@
  */
 import type { ImplementationGuide } from '@medplum/fhirtypes';
 import { issueOf, type ErrorIssue } from '../../errors/fhir-error.ts';
-import { claimedProfiles, validateProfile, type Definitions, type ProfileIssue } from './profile.ts';
+import { claimedProfiles, resourcesWithin, validateProfile, type Definitions, type ProfileIssue } from './profile.ts';
+import { SnapshotError } from './snapshot.ts';
 
 export interface BundleRule {
   /** `Patient:0` (the first Patient entry) or `2` (the third entry) */
@@ -27,21 +28,6 @@ export interface TargetOptions {
   implementationGuides?: readonly ImplementationGuide[];
   /** profiles for chosen entries of a Bundle being validated */
   bundleRules?: readonly BundleRule[];
-}
-
-/** Every resource in `resource` (itself first) with where it sits and the resource it sits in */
-function resourcesIn(resource: Record<string, unknown>, at: string, container: Record<string, unknown> | undefined, out: ProfileTarget[]): void {
-  out.push({ resource, at, url: '', ...(container ? { container } : {}) });
-  const inner = (list: unknown, path: string, wrapped: boolean): void => {
-    if (!Array.isArray(list)) return;
-    list.forEach((x, i) => {
-      const r = wrapped ? (x as Record<string, unknown> | null)?.resource : x;
-      if (r && typeof r === 'object' && typeof (r as Record<string, unknown>).resourceType === 'string') resourcesIn(r as Record<string, unknown>, `${path}[${i}]${wrapped ? '.resource' : ''}`, container ?? resource, out);
-    });
-  };
-  inner(resource.contained, `${at}.contained`, false);
-  if (resource.resourceType === 'Bundle') inner(resource.entry, `${at}.entry`, true);
-  if (resource.resourceType === 'Parameters') inner(resource.parameter, `${at}.parameter`, true);
 }
 
 /** Whether the bundle rule picks the entry at `index`, the `ofType`-th resource of its type (both from 0) */
@@ -59,9 +45,7 @@ export function profileTargets(resource: Record<string, unknown>, opts: TargetOp
     for (const g of ig.global ?? []) if (g.type && g.profile) globals.set(g.type, [...(globals.get(g.type) ?? []), g.profile]);
   }
   if (globals.size > 0) {
-    const all: ProfileTarget[] = [];
-    resourcesIn(resource, String(resource.resourceType), undefined, all);
-    for (const r of all) for (const url of globals.get(String(r.resource.resourceType)) ?? []) out.push({ ...r, url });
+    for (const r of resourcesWithin(resource)) for (const url of globals.get(String(r.resource.resourceType)) ?? []) out.push({ ...r, url });
   }
   if (resource.resourceType === 'Bundle' && opts.bundleRules?.length && Array.isArray(resource.entry)) {
     const counts = new Map<string, number>();
@@ -81,7 +65,6 @@ export function profileTargets(resource: Record<string, unknown>, opts: TargetOp
     return !seen.has(key) && seen.add(key);
   });
 }
-import { SnapshotError } from './snapshot.ts';
 
 export interface ProfileTarget {
   resource: Record<string, unknown>;

@@ -142,22 +142,33 @@ export function validateElement(value: Json, sd: StructureDefinition, defs: Defi
  * resources, Bundle entries and Parameters resources (recursively). Each claimed profile applies to its own
  * resource (validation.html#profiles).
  */
-export function claimedProfiles(resource: Json, at: string = String(resource.resourceType), container?: Json): ProfileTarget[] {
-  const out: ProfileTarget[] = [];
-  const claims = (resource.meta as { profile?: unknown } | undefined)?.profile;
-  if (Array.isArray(claims)) for (const url of claims) out.push({ resource, at, url: String(url), ...(container ? { container } : {}) });
+/**
+ * Every resource in `resource`, itself first, then depth first: contained resources, Bundle entries and
+ * Parameters resources; each with where it sits and the resource it sits in (the outermost one, where its
+ * references resolve).
+ */
+export function resourcesWithin(resource: Json, at: string = String(resource.resourceType), container?: Json): Omit<ProfileTarget, 'url'>[] {
+  const out: Omit<ProfileTarget, 'url'>[] = [{ resource, at, ...(container ? { container } : {}) }];
   /** the resources in `list`, at `path[i]`, or at `path[i].resource` when they sit in a `resource` property */
   const inner = (list: unknown, path: string, wrapped: boolean) => {
     if (!Array.isArray(list)) return;
     list.forEach((x, i) => {
       const r = wrapped ? (x as Json | null)?.resource : x;
-      if (r && typeof r === 'object' && typeof (r as Json).resourceType === 'string') out.push(...claimedProfiles(r as Json, `${path}[${i}]${wrapped ? '.resource' : ''}`, container ?? resource));
+      if (r && typeof r === 'object' && typeof (r as Json).resourceType === 'string') out.push(...resourcesWithin(r as Json, `${path}[${i}]${wrapped ? '.resource' : ''}`, container ?? resource));
     });
   };
   inner(resource.contained, `${at}.contained`, false);
   if (resource.resourceType === 'Bundle') inner(resource.entry, `${at}.entry`, true);
   if (resource.resourceType === 'Parameters') inner(resource.parameter, `${at}.parameter`, true);
   return out;
+}
+
+/** The profiles each resource in `resource` claims (meta.profile), in resourcesWithin's order */
+export function claimedProfiles(resource: Json, at: string = String(resource.resourceType), container?: Json): ProfileTarget[] {
+  return resourcesWithin(resource, at, container).flatMap((r) => {
+    const claims = (r.resource.meta as { profile?: unknown } | undefined)?.profile;
+    return Array.isArray(claims) ? claims.map((url) => ({ ...r, url: String(url) })) : [];
+  });
 }
 
 class Checker {
