@@ -92,20 +92,21 @@ async function checkTargets(repo: Repository, refs: ReferenceSite[], baseUrl: st
  * FHIR_PROFILE_UNKNOWN warnings. A StructureDefinition is also checked against the rules a profile must meet
  * to be usable (./validation/structure-definition-rules.ts).
  */
-export async function profileIssues(env: Env, top: Resource, extra: readonly string[] = []): Promise<ErrorIssue[]> {
+async function profileIssues(env: Env, top: Resource, extra: readonly string[] = []): Promise<ErrorIssue[]> {
   const claims = [...claimedProfiles(top as unknown as Record<string, unknown>), ...extra.map((url) => ({ resource: top as unknown as Record<string, unknown>, at: top.resourceType, url }))];
   const seen = new Set<string>();
   const targets = claims.filter((c) => !seen.has(`${c.at}|${c.url}`) && seen.add(`${c.at}|${c.url}`));
+  if (targets.length === 0 && top.resourceType !== 'StructureDefinition') return [];
+  const defs = await env.deps.conformance.definitions();
   const definitional = top.resourceType === 'StructureDefinition'
-    ? checkStructureDefinition(top as unknown as Record<string, unknown>, await env.deps.conformance.definitions())
+    ? checkStructureDefinition(top as unknown as Record<string, unknown>, defs)
       .map((f) => issueOf('FHIR_PROFILE_VIOLATION', { type: 'http://hl7.org/fhir/StructureDefinition/StructureDefinition', detail: f.message, expression: f.expression }, f.severity))
     : [];
-  if (targets.length === 0) return definitional;
-  return [...definitional, ...profileTargetIssues(targets, await env.deps.conformance.definitions())];
+  return [...definitional, ...profileTargetIssues(targets, defs)];
 }
 
 /** A QuestionnaireResponse against the Questionnaire it answers, when the server holds it */
-export async function questionnaireIssues(env: Env, resource: Resource): Promise<ErrorIssue[]> {
+async function questionnaireIssues(env: Env, resource: Resource): Promise<ErrorIssue[]> {
   if (resource.resourceType !== 'QuestionnaireResponse') return [];
   const defs = await env.deps.conformance.definitions();
   return validateQuestionnaireResponse(resource, defs)
@@ -113,7 +114,7 @@ export async function questionnaireIssues(env: Env, resource: Resource): Promise
 }
 
 /** A Measure against its Libraries, a MeasureReport against its Measure (./validation/measure.ts) */
-export async function measureIssues(env: Env, resource: Resource): Promise<ErrorIssue[]> {
+async function measureIssues(env: Env, resource: Resource): Promise<ErrorIssue[]> {
   if (resource.resourceType !== 'Measure' && resource.resourceType !== 'MeasureReport' && resource.resourceType !== 'Bundle') return [];
   const defs = await env.deps.conformance.definitions();
   return validateMeasures(resource, defs)
@@ -121,16 +122,24 @@ export async function measureIssues(env: Env, resource: Resource): Promise<Error
 }
 
 /** Extensions against their definitions (src/fhir/validation/extensions.ts); an unknown one is a warning */
-export async function extensionIssues(env: Env, resource: Resource): Promise<ErrorIssue[]> {
+async function extensionIssues(env: Env, resource: Resource): Promise<ErrorIssue[]> {
   const defs = await env.deps.conformance.definitions();
   return checkExtensions(resource as unknown as Record<string, unknown>, defs)
     .map((f) => issueOf('FHIR_EXTENSION_INVALID', { detail: f.message, expression: f.expression }, f.severity));
 }
 
+/**
+ * Every check against the conformance resources the server holds, as $validate and profile enforcement both
+ * run them: the profiles claimed (plus `extra`), the Questionnaire a response answers, Measures, extensions
+ */
+export async function conformanceIssues(env: Env, resource: Resource, extra: readonly string[] = []): Promise<ErrorIssue[]> {
+  return [...(await profileIssues(env, resource, extra)), ...(await questionnaireIssues(env, resource)), ...(await measureIssues(env, resource)), ...(await extensionIssues(env, resource))];
+}
+
 /** Profile enforcement on write (off unless the server option is on): 422 with every error */
 export async function checkProfiles(env: Env, resource: Resource): Promise<void> {
   if (!env.deps.options.enforceProfiles) return;
-  const issues = [...(await profileIssues(env, resource)), ...(await questionnaireIssues(env, resource)), ...(await measureIssues(env, resource)), ...(await extensionIssues(env, resource))];
+  const issues = await conformanceIssues(env, resource);
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) throw FhirError.fromIssues(errors);
 }

@@ -19,7 +19,7 @@ import { FhirError, issueOf, type ErrorIssue } from '../../errors/fhir-error.ts'
 import type { Handler, RouteParams } from '../context.ts';
 import { outcomeOf } from '../outcome.ts';
 import type { FhirRequest } from '../types.ts';
-import { checkReferences, extensionIssues, measureIssues, profileIssues, questionnaireIssues, requireResourceBody } from '../write-path.ts';
+import { checkReferences, conformanceIssues, requireResourceBody } from '../write-path.ts';
 
 const MODES = new Set(['create', 'update', 'delete', 'profile']);
 
@@ -81,7 +81,7 @@ async function forWrite(env: Parameters0<typeof validate>, req: FhirRequest, typ
       issues.push(...e.issues);
     }
   }
-  issues.push(...(await profileIssues(env, resource, input.profile ? [input.profile] : [])), ...(await questionnaireIssues(env, resource)), ...(await measureIssues(env, resource)), ...(await extensionIssues(env, resource)));
+  issues.push(...(await conformanceIssues(env, resource, input.profile ? [input.profile] : [])));
   return issues;
 }
 
