@@ -6,6 +6,7 @@
  * The check reads the div as text (it is stored as written, src/fhir/xml): element and attribute names only.
  */
 import type { Finding } from './structure.ts';
+import { forEachObject } from './object-walk.ts';
 
 const FORBIDDEN = new Set(['script', 'object', 'applet', 'embed', 'iframe', 'frame', 'frameset', 'form', 'input', 'button', 'select', 'textarea',
   'head', 'body', 'html', 'meta', 'link', 'base', 'style']);
@@ -15,20 +16,10 @@ const invariant = (key: string, detail: string, expression: string): Finding =>
 
 export function checkNarratives(resource: unknown, at: string): Finding[] {
   const out: Finding[] = [];
-  const walk = (v: unknown, path: string): void => {
-    if (Array.isArray(v)) {
-      v.forEach((x, i) => x !== null && typeof x === 'object' && walk(x, `${path}[${i}]`));
-      return;
-    }
-    const o = v as Record<string, unknown>;
+  forEachObject(resource, at, 'text', (o, path) => {
     const div = (o.text as { div?: unknown } | undefined)?.div;
     if (typeof o.resourceType === 'string' && typeof div === 'string') out.push(...checkDiv(div, `${path}.text.div`));
-    for (const k in o) {
-      const x = o[k];
-      if (k !== 'text' && x !== null && typeof x === 'object') walk(x, `${path}.${k}`);
-    }
-  };
-  if (resource !== null && typeof resource === 'object') walk(resource, at);
+  });
   return out;
 }
 

@@ -10,25 +10,16 @@
  *     that comes after the item it enables is a warning.
  */
 import type { Finding } from './structure.ts';
+import { forEachObject } from './object-walk.ts';
 
-type Json = Record<string, unknown>;
 interface Item { linkId?: string; item?: Item[]; enableWhen?: { question?: string }[]; enableBehavior?: string }
 
 export function checkQuestionnaires(resource: unknown, at: string): Finding[] {
   const out: Finding[] = [];
-  const walk = (v: unknown, path: string): void => {
-    if (Array.isArray(v)) {
-      v.forEach((x, i) => x !== null && typeof x === 'object' && walk(x, `${path}[${i}]`));
-      return;
-    }
-    const o = v as Json;
+  // a Questionnaire's own items are walked by checkQuestionnaire; other resources are found anywhere
+  forEachObject(resource, at, 'item', (o, path) => {
     if (o.resourceType === 'Questionnaire') out.push(...checkQuestionnaire(o as { item?: Item[] }, path));
-    for (const k in o) {
-      // a Questionnaire's own items are walked by checkQuestionnaire; other resources are found anywhere
-      if (k !== 'item' && o[k] !== null && typeof o[k] === 'object') walk(o[k], `${path}.${k}`);
-    }
-  };
-  if (resource !== null && typeof resource === 'object') walk(resource, at);
+  });
   return out;
 }
 
