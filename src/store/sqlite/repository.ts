@@ -29,7 +29,7 @@ import type { SearchPlan } from '../../search/plan.ts';
 import { MonotonicClock } from '../clock.ts';
 import type {
   CreateOptions, DeleteOptions, HistoryOptions, HistoryPage, HistoryScope, Repository, SearchPage, StoredResource,
-  UpdateOptions, UpdateResult,
+  UpdateItem, UpdateOptions, UpdateResult,
 } from '../repository.ts';
 import { bind, call, col, exec, render, slot, type Query } from '../sql/builder.ts';
 import { sqliteDialect } from '../sql/dialect.ts';
@@ -37,7 +37,7 @@ import { runHistory } from '../sql/history.ts';
 import { migrate, needsReindex } from '../sql/migrations/index.ts';
 import { runSearch } from '../sql/search.ts';
 import { readCurrent, toStored } from '../sql/statements.ts';
-import { createOne, deleteOne, reindexAll, updateOne, vreadOne, type WriteOp } from '../sql/versions.ts';
+import { createOne, deleteOne, reindexAll, updateMany, updateOne, vreadOne, type WriteOp } from '../sql/versions.ts';
 import { SqliteConnection } from './connection.ts';
 import { Lru } from './lru.ts';
 import { SqliteTransaction, type SqliteWriteEnv } from './transaction.ts';
@@ -238,6 +238,13 @@ export class SqliteRepository implements Repository {
     this.#notInsideTransaction();
     const rows = this.#thread ? extractRows(resource) : undefined;
     return this.#queue.single(() => updateOne(this.#env, resource, opts, rows), (s) => this.#cache(s), { op: 'update', resource, rows, opts } satisfies WriteOp);
+  }
+
+  /** One write job: with the writer thread the whole group runs there, in one SAVEPOINT of a group commit */
+  async updateAll(items: readonly UpdateItem[]): Promise<UpdateResult[]> {
+    this.#notInsideTransaction();
+    const op = { op: 'updates', items: items.map(({ resource, opts }) => ({ resource, opts, rows: this.#thread ? extractRows(resource) : undefined })) } satisfies WriteOp;
+    return this.#queue.single(() => updateMany(this.#env, op.items), (rs) => { for (const s of rs) this.#cache(s); }, op);
   }
 
   async delete(resourceType: string, id: string, opts?: DeleteOptions): Promise<StoredResource | undefined> {
