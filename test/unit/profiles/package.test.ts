@@ -41,6 +41,7 @@ mkdirSync(join(work, 'x'));
 const untar = spawnSync('tar', ['-xzf', join(work, 'p.tgz'), '-C', join(work, 'x')], { encoding: 'utf8' });
 const PKG = join(work, 'x', 'package');
 const read = (f: string): Json => JSON.parse(readFileSync(join(PKG, f), 'utf8')) as Json;
+const noBasis = readdirSync(NO_BASIS).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(NO_BASIS, f), 'utf8')) as Resource);
 const resourcesIn = (dir: string): string[] => readdirSync(join(PKG, dir)).filter((f) => f.endsWith('.json') && !f.startsWith('.') && f !== 'package.json').sort();
 
 t.test('the tarball is a gzipped tar of one package/ folder that GNU tar reads back byte for byte', async (t) => {
@@ -70,7 +71,6 @@ t.test('package.json has what the package spec requires of an IG package', async
 });
 
 t.test('every canonical our resources refer to is in the package or a dependency ("any dependencies SHALL be listed")', async (t) => {
-  const noBasis = readdirSync(NO_BASIS).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(NO_BASIS, f), 'utf8')) as Resource);
   const ours = resourcesIn('.').map((f) => read(f) as unknown as Resource);
   const core = definitionsWith([]);
   const known = new Set([...ours, ...noBasis].map((r) => (r as { url?: string }).url));
@@ -169,7 +169,6 @@ t.test('a FHIR package loader loads the tarball as a registry download and finds
 });
 
 t.test('the examples validate against the packaged snapshots, and the snapshot is what is used', async (t) => {
-  const noBasis = readdirSync(NO_BASIS).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(NO_BASIS, f), 'utf8')) as Resource);
   const packaged = resourcesIn('.').map((f) => read(f) as unknown as Resource);
   const defs = definitionsWith([...noBasis, ...packaged]);
   const sdOf = (url: string) => packaged.find((r) => (r as { url?: string }).url === url) as StructureDefinition;
