@@ -66,8 +66,14 @@ const card = (e: ElementDefinition): string => `${e.min ?? ''}..${e.max ?? ''}`;
 function elementRows(sd: StructureDefinition, snap: Map<string, ElementDefinition>, ctx: Context): string[][] {
   return (sd.differential?.element ?? []).map((d) => {
     const e = snap.get(d.id ?? d.path) ?? d;
-    return [code(e.id ?? e.path), card(e), typesOf(e, ctx), valuesOf(e), e.mustSupport ? 'Y' : '', e.short ?? ''];
+    return [code(e.id ?? e.path), card(e), typesOf(e, ctx), valuesOf(e), e.mustSupport ? 'Y' : '', d.short ?? extensionTitle(e, ctx) ?? e.short ?? ''];
   });
+}
+
+/** An extension slice says what it is by its extension's title (its own short is Element's generic one) */
+function extensionTitle(e: ElementDefinition, ctx: Context): string | undefined {
+  const profile = e.sliceName && e.type?.length === 1 && e.type[0].code === 'Extension' ? e.type[0].profile?.[0] : undefined;
+  return profile ? ctx.title(profile) : undefined;
 }
 
 function bindingRows(sd: StructureDefinition, snap: Map<string, ElementDefinition>, ctx: Context): string[][] {

@@ -144,8 +144,9 @@ function implementationGuide(cfg: PackageConfig, conformance: ReadonlyMap<string
 }
 
 const DESCRIPTION = 'Helsebro\'s FHIR R4 profiles, extensions and terminology for district medical centres (DMS, distriktsmedisinske sentre) and the exchange around them, on HL7 Norway\'s no-basis.';
-/** Where the packages we depend on have their ImplementationGuide (ImplementationGuide.dependsOn.uri) */
-const DEPENDENCY_CANONICALS: Record<string, string> = { 'hl7.fhir.no.basis': 'http://hl7.no/fhir' };
+/** The canonical of each package we depend on, whose ImplementationGuide is {canonical}/ImplementationGuide/{id}
+ *  (ImplementationGuide.dependsOn.uri): no-basis's is `http://hl7.no/fhir/ig` (its sushi-config.yaml, HL7Norway/basisprofiler) */
+const DEPENDENCY_CANONICALS: Record<string, string> = { 'hl7.fhir.no.basis': 'http://hl7.no/fhir/ig' };
 
 /** Every file of the package, by its path below `package/`, in the order they are archived */
 export function packageFiles(cfg: PackageConfig = readConfig()): Map<string, string> {

@@ -108,6 +108,9 @@ t.test('the package holds an ImplementationGuide at {canonical}/ImplementationGu
   t.equal(ig.url, 'https://helsebro.no/fhir/ImplementationGuide/helsebro.fhir.dms');
   t.equal(ig.version, read('package.json').version);
   t.equal(ig.packageId, 'helsebro.fhir.dms');
+  // the IGs it depends on are the package's dependencies but the core one (fhirVersion says that)
+  t.same((ig.dependsOn as Json[]).map((d) => [d.packageId, d.version]), [['hl7.fhir.no.basis', '2.2.0']]);
+  t.same(ig.fhirVersion, ['4.0.1']);
   const errors = new ResourceValidator({ level: 'full' }).validate(ig).issues.filter((i) => i.severity === 'error' || i.severity === 'fatal');
   t.same(errors, []);
 });
