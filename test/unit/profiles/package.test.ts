@@ -5,8 +5,8 @@
  *
  * The package is judged from the outside: the tarball is unpacked by GNU tar, then loaded by
  * fhir-package-loader (the loader SUSHI, our pinned devDependency fsh-sushi, reads packages with; it unpacks
- * with node-tar) as if a registry had served it (fhir-package-loader is in node_modules as fsh-sushi's dependency, not
- * ours: should fsh-sushi stop bringing it, this import fails at once rather than the check going quiet); every StructureDefinition's snapshot is compared with its
+ * with node-tar) as if a registry had served it (fhir-package-loader is a pinned devDependency of ours, the version fsh-sushi
+ * brings); every StructureDefinition's snapshot is compared with its
  * parent's published snapshot (profiling.html#snapshot: a snapshot is the full set of elements), and the
  * examples are validated against the packaged snapshots by the server's own profile validator.
  */
