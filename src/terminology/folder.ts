@@ -7,9 +7,11 @@
  * Every `*.json` file under the folder (subfolders included; names starting with `_` or `.` are not read, so
  * `_provenance.json` can sit beside the resources) must be one CodeSystem, ValueSet or ConceptMap with a
  * canonical `url` (https://hl7.org/fhir/R4/resource.html#canonical), or a NamingSystem with a `uniqueId`
- * (https://hl7.org/fhir/R4/namingsystem.html): whatever else is there stops the boot with one line naming the
- * file, rather than a code list silently missing and codes then judged against nothing. Two files with the same
- * url stop it too (which one would win is not for a directory listing to decide).
+ * (https://hl7.org/fhir/R4/namingsystem.html), valid R4 (the structure and definitions check a write gets:
+ * a code list read here is trusted as a stored one would be): whatever else is there stops the boot with one
+ * line naming the file and the first fault, rather than a code list silently missing and codes then judged
+ * against nothing. Two files with the same url stop it too (which one would win is not for a directory listing
+ * to decide).
  *
  * The loaded CodeSystems answer $lookup, $validate-code and $expand and the profile validator's bindings, also
  * under the `urn:oid:` of their identifiers (./service.ts). Like the bundled R4 terminology they are not stored
@@ -19,6 +21,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError } from '../errors/fhir-error.ts';
+import { ResourceValidator } from '../fhir/validation/index.ts';
 
 const CANONICAL = new Set(['CodeSystem', 'ValueSet', 'ConceptMap']);
 
@@ -59,6 +62,7 @@ export function loadTerminologyFolder(dir: string): TerminologyFolder {
   const counts: Record<string, number> = {};
   const urls = new Map<string, string>();
   const provenanceFiles: string[] = [];
+  const validator = new ResourceValidator({ level: 'full' });
   for (const file of jsonFiles(dir, dir, provenanceFiles)) {
     const r = readJsonFile(dir, file) as { resourceType?: unknown; url?: unknown; uniqueId?: unknown };
     const type = r && typeof r === 'object' ? r.resourceType : undefined;
@@ -73,6 +77,8 @@ export function loadTerminologyFolder(dir: string): TerminologyFolder {
       if (other) throw fail(dir, `${file} and ${other} are both the ${type} ${r.url}`);
       urls.set(key, file);
     }
+    const invalid = validator.validate(r).issues.find((i) => i.severity === 'error' || i.severity === 'fatal');
+    if (invalid) throw fail(dir, `${file} is not valid R4: ${invalid.message}${invalid.expression ? ` (at ${invalid.expression.join(', ')})` : ''}`);
     resources.push(r as Resource);
     counts[type] = (counts[type] ?? 0) + 1;
   }
