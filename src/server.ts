@@ -8,15 +8,13 @@
  * HELSEBRO_TERMINOLOGY_DIR (the code lists read at boot, src/terminology/folder.ts; default data/terminology when
  * that folder exists; a folder named here must exist; empty: none).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { buildApp } from './app.ts';
 import { isFhirError } from './errors/fhir-error.ts';
+import { terminologyDirFromEnv } from './terminology/folder.ts';
 import { ResourceValidator } from './fhir/validation/index.ts';
 import { DEFAULT_OPTIONS, type HelsebroOptions, type StoreOptions } from './config/options.ts';
-
-/** Where `npm run terminology:import` writes by default, relative to the working directory like data/helsebro.db */
-export const DEFAULT_TERMINOLOGY_DIR = 'data/terminology';
 
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<HelsebroOptions> {
   const store: StoreOptions = env.HELSEBRO_STORE === 'memory'
@@ -34,9 +32,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<He
   if (env.HELSEBRO_ENFORCE_PROFILES === 'on') out.enforceProfiles = true;
   if (env.HELSEBRO_LOG_LEVEL) out.logLevel = env.HELSEBRO_LOG_LEVEL;
   if (env.HELSEBRO_BODY_LIMIT) out.bodyLimit = Number(env.HELSEBRO_BODY_LIMIT);
-  if (env.HELSEBRO_TERMINOLOGY_DIR !== undefined) {
-    if (env.HELSEBRO_TERMINOLOGY_DIR !== '') out.terminologyDir = env.HELSEBRO_TERMINOLOGY_DIR;
-  } else if (existsSync(DEFAULT_TERMINOLOGY_DIR)) out.terminologyDir = DEFAULT_TERMINOLOGY_DIR;
+  const terminologyDir = terminologyDirFromEnv(env);
+  if (terminologyDir !== undefined) out.terminologyDir = terminologyDir;
   return out;
 }
 

@@ -34,6 +34,17 @@ export interface TerminologyFolder {
   provenance: Record<string, Record<string, unknown>>;
 }
 
+/** Where `npm run terminology:import` writes by default, relative to the working directory like data/helsebro.db */
+export const DEFAULT_TERMINOLOGY_DIR = 'data/terminology';
+
+/** HELSEBRO_TERMINOLOGY_DIR: the folder named (it must exist), none when empty, else data/terminology when it
+ *  exists (the server, server.ts, and `helsebro validate`, ../fhir/validation/cli.ts) */
+export function terminologyDirFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const named = env.HELSEBRO_TERMINOLOGY_DIR;
+  if (named !== undefined) return named === '' ? undefined : named;
+  return existsSync(DEFAULT_TERMINOLOGY_DIR) ? DEFAULT_TERMINOLOGY_DIR : undefined;
+}
+
 const fail = (dir: string, detail: string): FhirError => new FhirError('FHIR_SERVICE_UNAVAILABLE', { detail: `terminology folder ${dir}: ${detail}` });
 
 /** The *.json files under dir, relative to root; `_provenance.json` files in `provenance` */
