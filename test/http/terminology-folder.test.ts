@@ -69,6 +69,11 @@ t.test('a folder code list answers $lookup, $validate-code and $expand, by its u
   t.same(expanded.json().expansion.contains, [{ system: OID, code: 'H', display: 'Hjem' }, { system: OID, code: 'S', display: 'Sykehjem' }]);
   const none = await makeApp(t);
   t.equal((await call(none, { url: `/fhir/CodeSystem/$lookup?system=${OID}&code=S` })).statusCode, 422, 'without the folder: not held');
+  // like the bundled R4 code systems, they are not stored resources: search finds neither
+  for (const url of [URL, 'http://hl7.org/fhir/administrative-gender']) {
+    const found = await call(app, { url: `/fhir/CodeSystem?url=${url}&_summary=count` });
+    t.same([found.statusCode, found.json().total], [200, 0], `CodeSystem?url=${url}`);
+  }
 });
 
 t.test('a required binding to the OID is checked against the folder\'s list (no verdict without it)', async (t) => {
