@@ -58,6 +58,22 @@ function indexOf(sd: StructureDefinition): Map<string, Map<string, Child>> {
 /** Called with each value of a visited type, its type and FHIRPath */
 export type Visitor = (value: unknown, type: string, at: string) => void;
 
+/** A rule on the values of some types (markdown, Coding, uri), run by walkRules in one walk with others */
+export interface TypedRule {
+  types: ReadonlySet<string>;
+  visit: Visitor;
+}
+
+/** One walk for several rules: each value goes to the rules of its type */
+export function walkRules(resource: Json, defs: Definitions, rules: readonly (TypedRule | undefined)[]): void {
+  const byType = new Map<string, Visitor[]>();
+  for (const r of rules) if (r) for (const t of r.types) byType.set(t, [...(byType.get(t) ?? []), r.visit]);
+  if (byType.size === 0) return;
+  walkTyped(resource, defs, new Set(byType.keys()), (value, type, at) => {
+    for (const visit of byType.get(type)!) visit(value, type, at);
+  });
+}
+
 /**
  * Walks `resource` (and the resources inside it), calling `visit` for each value whose type is in `types`;
  * values of other types are walked into.
