@@ -37,13 +37,20 @@ const EXPECTED_WARNING = new RegExp([
   /^warn\s+The FSHOnly property is set to true, so no output specific to IG creation will be generated\. The following properties are unused and only relevant for IG creation: id, name\./.source,
 ].join('|'));
 
+export interface CompileOptions {
+  /** the SUSHI project (default profiles/local/fsh) */
+  project?: string;
+  /** HOME for SUSHI, the folder holding .fhir/packages (default the cache ./fhir-cache.ts builds) */
+  home?: string;
+}
+
 /** Runs SUSHI into a fresh temporary folder; returns the compiled files by their target path (relative to profiles/local) */
-export function compile(log: (s: string) => void = (s) => console.log(s)): Map<string, string> {
-  const cache = DEFAULT_CACHE;
-  buildFhirCache(cache, log);
+export function compile(log: (s: string) => void = (s) => console.log(s), opts: CompileOptions = {}): Map<string, string> {
+  const cache = opts.home ?? DEFAULT_CACHE;
+  if (!opts.home) buildFhirCache(cache, log);
   const out = mkdtempSync(join(tmpdir(), 'helsebro-sushi-'));
   try {
-    const r = spawnSync(process.execPath, [SUSHI, 'build', FSH, '--out', out], {
+    const r = spawnSync(process.execPath, [SUSHI, 'build', opts.project ?? FSH, '--out', out], {
       encoding: 'utf8',
       env: { ...process.env, HOME: cache, FPL_REGISTRY: 'http://127.0.0.1:9', FORCE_COLOR: '0', NO_COLOR: '1' },
     });

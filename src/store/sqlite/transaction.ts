@@ -15,8 +15,9 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { SearchPlan } from '../../search/plan.ts';
 import type {
   CreateOptions, DeleteOptions, HistoryOptions, HistoryPage, HistoryScope, Repository, SearchPage, StoredResource,
-  UpdateOptions, UpdateResult,
+  UpdateItem, UpdateOptions, UpdateResult,
 } from '../repository.ts';
+import { updateEach } from '../repository.ts';
 import { runHistory } from '../sql/history.ts';
 import { runSearch } from '../sql/search.ts';
 import { createOne, deleteOne, readOne, updateOne, vreadOne, type WriteEnv } from '../sql/versions.ts';
@@ -73,6 +74,10 @@ export class SqliteTransaction implements Repository {
 
   update(resource: Resource, opts?: UpdateOptions): Promise<UpdateResult> {
     return this.#write(resource.resourceType, () => updateOne(this.#env, resource, opts));
+  }
+
+  updateAll(items: readonly UpdateItem[]): Promise<UpdateResult[]> {
+    return updateEach(this, items);
   }
 
   delete(resourceType: string, id: string, opts?: DeleteOptions): Promise<StoredResource | undefined> {
