@@ -97,8 +97,11 @@ function typedRuleIssues(resource: Json, defs: Definitions, opts: ConformanceOpt
   const markdown: ProfileIssue[] = [];
   const displays: ProfileIssue[] = [];
   const examples: ProfileIssue[] = [];
-  // a coding's display is also judged through the bindings of the profiles the resource is validated against
-  const profiles = (opts.profiles ?? []).map((u) => defs.structureDefinition(u)).filter((sd): sd is StructureDefinition => sd !== undefined);
+  // a coding's display is also judged through the bindings of the profiles the resource is validated against:
+  // those asked for and those it claims (a profile's value set may give a code displays of its own)
+  const claimed = (resource.meta as { profile?: unknown } | undefined)?.profile;
+  const urls = [...(opts.profiles ?? []), ...(Array.isArray(claimed) ? claimed.filter((u): u is string => typeof u === 'string') : [])];
+  const profiles = urls.map((u) => defs.structureDefinition(u)).filter((sd): sd is StructureDefinition => sd !== undefined);
   walkRules(resource, defs, [
     markdownRule(markdown, { html: opts.markdownHtml }),
     displayRule(displays, defs, { ...(opts.languages ? { languages: opts.languages } : {}), profiles }),
