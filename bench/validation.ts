@@ -11,15 +11,18 @@
  * One-off costs come first and are only true in a fresh process: schema load + patch, first compile per type,
  * StructureDefinition indexing. Steady state: warm-up, then the median of 5 rounds of ~0.4 s each.
  * Last, the validation issue's measure: the R4 example Patient against the no-basis Patient profile, ours beside
- * @medplum/core's validateResource with the same profile.
+ * @medplum/core's validateResource with the same profile: the profile rules alone, with the structure layers,
+ * the conformance checks alone, and $validate's whole check (validateResource, what profile enforcement and
+ * `helsebro validate` run too).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDataType, validateResource } from '@medplum/core';
+import { loadDataType, validateResource as medplumValidate } from '@medplum/core';
 import type { StructureDefinition } from '@medplum/fhirtypes';
 import { ResourceValidator } from '../src/fhir/validation/index.ts';
 import { definitionsWith } from '../src/fhir/validation/definitions.ts';
 import { validateProfile } from '../src/fhir/validation/profile.ts';
+import { conformanceChecks, validateResource } from '../src/fhir/validation/conformance-checks.ts';
 import { definitionStats, ensureDefinitionsIndexed } from '../src/fhir/validation/structure-definitions.ts';
 import { structureStats, structureValidator } from '../src/fhir/validation/structure.ts';
 
@@ -145,16 +148,27 @@ if (existsSync(NO_BASIS) && existsSync(EXAMPLE)) {
     layer(v)(example);
     profileOnly();
   };
+  // what $validate, profile enforcement and `helsebro validate` run (src/fhir/validation/conformance-checks.ts)
+  const conformanceOnly = () => {
+    const errors = conformanceChecks(example, defs, { profiles: [url] }).filter((i) => i.severity === 'error');
+    if (errors.length) throw new Error(`bench input rejected by the conformance checks: ${JSON.stringify(errors)}`);
+  };
+  const validateOnce = () => {
+    const errors = validateResource(full, example, defs, { profiles: [url] }).issues.filter((i) => i.severity === 'error');
+    if (errors.length) throw new Error(`bench input rejected by $validate's check: ${JSON.stringify(errors)}`);
+  };
   const medplumSd = published.find((p) => p.url === url)!;
   for (const p of published) if (p.snapshot) loadDataType(p);
-  const medplum = () => void validateResource(example as never, { profile: medplumSd });
+  const medplum = () => void medplumValidate(example as never, { profile: medplumSd });
   console.log(`\nagainst a profile: ${EXAMPLE.slice(SHARED.length + 1)} (R4 example Patient) and ${url}`);
   console.log(`  first check (snapshot generated from the differential + element tree built) ${num(first)} ms`);
   console.log(`  ${pad('validator', 72)}${'µs/validation'.padStart(14)}${'validations/s'.padStart(14)}`);
   for (const [name, fn] of [
     ['Helsebro: profile rules only (src/fhir/validation/profile.ts)', profileOnly],
     ['Helsebro: schema layer + profile', withStructure(schema)],
-    ['Helsebro: full layer + profile ($validate, HELSEBRO_ENFORCE_PROFILES)', withStructure(full)],
+    ['Helsebro: full layer + profile rules', withStructure(full)],
+    ['Helsebro: conformanceChecks (profile, extensions, markdown, displays)', conformanceOnly],
+    ["Helsebro: $validate's check (validateResource: full layer + conformanceChecks)", validateOnce],
     ['peer: @medplum/core validateResource(profile, published snapshot)', medplum],
   ] as [string, () => void][]) {
     const us = steady(fn);

@@ -11,9 +11,11 @@
  * Printed per module and in all: agreement (same verdict as Java), false accepts (Java found an error, we did
  * not), false rejects (we found an error, Java did not), and steps not run (a profile source the validator
  * cannot use). XML instances are read the way the server reads an XML body (src/fhir/xml) and validated in
- * their JSON form. Profiles (meta.profile in the base step, profile.source in the profile step) are looked up
- * in the case's supporting files over the R4 core definitions (src/fhir/validation/definitions.ts) and
- * checked by src/fhir/validation/profile.ts on their snapshot (generated from the differential when missing). The target of the validation
+ * their JSON form. Each step is one call of $validate's own function (src/fhir/validation/conformance-checks.ts
+ * validateResource, which $validate, profile enforcement on write and `helsebro validate` call too); this script
+ * adds no check of its own, it only reads the case and judges the verdict. Profiles (meta.profile in the base
+ * step, profile.source in the profile step) are looked up in the case's supporting files over the R4 core
+ * definitions (src/fhir/validation/definitions.ts). The target of the validation
  * issue is agreement on at least 95% of all steps (base and profile together), so steps not run count against it.
  * Every step that does not agree, with Java's errors beside ours, goes to
  * conformance-results/validator-failures.md.
@@ -22,25 +24,22 @@
  * `supporting` ImplementationGuides -> their global profiles (profileTargets), `bundle-param` -> a bundle rule,
  * `validateReference` CHECK_EXISTS* -> referenceExists with the runner's fetcher, `validateContains` IGNORE ->
  * contained 'ignore', `examples: false` -> example URLs and example-domain extensions are errors,
- * `noHtmlInMarkdown` -> HTML in markdown is an error, `language` -> the display check's languages.
+ * `noHtmlInMarkdown` -> HTML in markdown is an error, `language` -> the display check's languages; and always
+ * the runner's reading of an extension whose definition is not found (an error; the server's default is a
+ * warning) and of assumeValidRestReferences (off unless set; the server's default is on). A second score with
+ * none of these options, what $validate itself answers, is printed beside.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { ImplementationGuide, Resource } from '@medplum/fhirtypes';
 import { join } from 'node:path';
 import { OUT_DIR, ROOT, sharedDir } from './shared.ts';
+import type { ErrorIssue } from '../../src/errors/fhir-error.ts';
 import { ResourceValidator } from '../../src/fhir/validation/index.ts';
 import { fromXml } from '../../src/fhir/xml/from-xml.ts';
 import { definitionsWith } from '../../src/fhir/validation/definitions.ts';
-import { validateProfile, type Definitions } from '../../src/fhir/validation/profile.ts';
-import { profileTargets, type BundleRule } from '../../src/fhir/validation/profile-issues.ts';
-import { checkMarkdown } from '../../src/fhir/validation/markdown.ts';
-import { checkDisplays } from '../../src/fhir/validation/displays.ts';
-import { checkExampleUrls } from '../../src/fhir/validation/example-urls.ts';
-import { SnapshotError } from '../../src/fhir/validation/snapshot.ts';
-import { validateQuestionnaireResponse } from '../../src/fhir/validation/questionnaire.ts';
-import { checkExtensions } from '../../src/fhir/validation/extensions.ts';
-import { checkStructureDefinition } from '../../src/fhir/validation/structure-definition-rules.ts';
-import { validateMeasures } from '../../src/fhir/validation/measure.ts';
+import type { Definitions } from '../../src/fhir/validation/profile.ts';
+import type { BundleRule } from '../../src/fhir/validation/profile-issues.ts';
+import { validateResource, type ResourceValidationOptions } from '../../src/fhir/validation/conformance-checks.ts';
 
 const DIR = sharedDir('conformance:validator', 'fhir-test-cases', 'validator');
 
@@ -67,8 +66,9 @@ interface Case {
   expected: { base: Expected; profile?: Expected };
 }
 
-type Verdict = { run: false; why: string } | { run: true; valid: boolean; errors: string[]; displayErrors?: string[] };
-interface Step { c: Case; step: 'base' | 'profile'; java: Expected; ours: Verdict }
+type Verdict = { run: false; why: string } | { run: true; valid: boolean; errors: string[] };
+/** `defaults`: the same step with $validate's defaults (none of the Java runner's options), printed beside */
+interface Step { c: Case; step: 'base' | 'profile'; java: Expected; ours: Verdict; defaults: Verdict }
 
 const validator = new ResourceValidator({ level: 'full' });
 
@@ -117,21 +117,8 @@ function definitionsFor(c: Case): Definitions {
   return definitionsWith(extra);
 }
 
-const errorsOf = (issues: { severity: string; expression?: string[] | string; message: string }[]): string[] =>
-  issues.filter((i) => i.severity === 'error' || i.severity === 'fatal').map((i) => `${Array.isArray(i.expression) ? (i.expression[0] ?? '') : (i.expression ?? '')}: ${i.message}`);
-
-/** Against one profile url: its errors, or undefined when the profile is not known */
-function againstProfile(resource: Record<string, unknown>, url: string, defs: Definitions, at?: string, referenceTypes = false, container?: Record<string, unknown>): string[] | undefined {
-  const sd = defs.structureDefinition(url);
-  if (!sd) return undefined;
-  try {
-    return errorsOf(validateProfile(resource, sd, defs, { at, referenceTypes, container }));
-  } catch (e) {
-    // a profile the snapshot generator cannot expand (re-slicing, ...) is a warning: no verdict from it
-    if (e instanceof SnapshotError) return [];
-    throw e;
-  }
-}
+const errorsOf = (issues: readonly ErrorIssue[]): string[] =>
+  issues.filter((i) => i.severity === 'error' || i.severity === 'fatal').map((i) => `${i.expression?.[0] ?? ''}: ${i.message}`);
 
 /** The case's instance, read once for both steps (or why it cannot be read) */
 function instanceOf(c: Case): { resource: Record<string, unknown> } | { error: string } {
@@ -143,44 +130,48 @@ function instanceOf(c: Case): { resource: Record<string, unknown> } | { error: s
   }
 }
 
-function base(c: Case, resource: Record<string, unknown>, defs: Definitions): Verdict {
-  const errors = errorsOf(validator.validate(resource, {
+/**
+ * The Java runner's options of the case, as the options of $validate's function that do the same; with
+ * `runner` false none of them (what $validate and `helsebro validate` run with)
+ */
+function optionsOf(c: Case, assumeValidRestReferences: boolean | undefined, runner: boolean): ResourceValidationOptions {
+  if (!runner) return {};
+  return {
     ...(c.validateContains === 'IGNORE' ? { contained: 'ignore' as const } : {}),
     ...(c.validateReference?.startsWith('CHECK_EXISTS') ? { referenceExists: javaFetcher } : {}),
-  }).issues);
-  // meta.profile is part of the base step: each profile the case makes known is checked, an unknown one is a
-  // warning; so are the global profiles of the guides it loads and the profile its bundle rule names
-  const targets = profileTargets(resource, { implementationGuides: guidesIn(c.supporting), ...(c['bundle-param'] ? { bundleRules: [c['bundle-param']] } : {}) });
-  for (const t of targets) errors.push(...(againstProfile(t.resource, t.url, defs, t.at, c.assumeValidRestReferences, t.container) ?? []));
-  errors.push(...errorsOf(checkMarkdown(resource, defs, { html: c.noHtmlInMarkdown ? 'error' : 'warning' })));
-  // displays are judged through the bindings in effect: the profile step judges them again with its profile's
-  const displayErrors = errorsOf(checkDisplays(resource, defs, displayOptions(c)));
-  errors.push(...displayErrors);
-  if (c.examples === false) errors.push(...errorsOf(checkExampleUrls(resource, defs)));
-  if (resource.resourceType === 'QuestionnaireResponse') errors.push(...errorsOf(validateQuestionnaireResponse(resource as never, defs, { assumeValidRestReferences: c.assumeValidRestReferences })));
-  errors.push(...errorsOf(validateMeasures(resource, defs)));
-  // the Java validator's reading: an extension whose definition cannot be found is an error
-  errors.push(...errorsOf(checkExtensions(resource, defs, { unknown: 'error', ...(c.examples === false ? { examples: false } : {}) })));
-  errors.push(...errorsOf(checkStructureDefinition(resource, defs)));
-  return { run: true, valid: errors.length === 0, errors, displayErrors };
+    implementationGuides: guidesIn(c.supporting),
+    ...(c['bundle-param'] ? { bundleRules: [c['bundle-param']] } : {}),
+    // off unless the case sets it (the server's default is on: a relative reference there names its type)
+    assumeValidRestReferences: assumeValidRestReferences ?? false,
+    // the Java validator's reading: an extension whose definition cannot be found is an error
+    unknownExtensions: 'error',
+    ...(c.examples === false ? { examples: false } : {}),
+    ...(c.noHtmlInMarkdown ? { markdownHtml: 'error' as const } : {}),
+    ...(c.language ? { languages: c.language.split(',').map((l) => l.trim()) } : {}),
+  };
 }
 
-const displayOptions = (c: Case): { languages?: string[] } => (c.language ? { languages: c.language.split(',').map((l) => l.trim()) } : {});
+const verdict = (issues: readonly ErrorIssue[]): Verdict => {
+  const errors = errorsOf(issues);
+  return { run: true, valid: errors.length === 0, errors };
+};
 
-function profileStep(c: Case, baseVerdict: Verdict, resource: Record<string, unknown>, defs: Definitions): Verdict {
-  if (!baseVerdict.run) return baseVerdict;
+/** The base step: the instance against the core specification and the profiles it claims (or the context imposes) */
+function base(c: Case, resource: Record<string, unknown>, defs: Definitions, runner = true): Verdict {
+  return verdict(validateResource(validator, resource, defs, optionsOf(c, c.assumeValidRestReferences, runner)).issues);
+}
+
+/** The profile step: the same validation, against `profile.source` as well */
+function profileStep(c: Case, resource: Record<string, unknown>, defs: Definitions, runner = true): Verdict {
   let source: { url?: string };
   try {
     source = load(c.profile!.source, true) as { url?: string };
   } catch (e) {
     return { run: false, why: `${c.profile!.source} cannot be read: ${(e as Error).message}` };
   }
-  const own = source.url ? againstProfile(resource, source.url, defs, undefined, c.profile!.assumeValidRestReferences ?? c.assumeValidRestReferences) : undefined;
-  if (own === undefined) return { run: false, why: `${c.profile!.source}: not a StructureDefinition the validator can use` };
-  const sd = defs.structureDefinition(source.url!);
-  const displays = errorsOf(checkDisplays(resource, defs, { ...displayOptions(c), ...(sd ? { profile: sd } : {}) }));
-  const errors = [...baseVerdict.errors.filter((e) => !baseVerdict.displayErrors?.includes(e)), ...displays, ...own];
-  return { run: true, valid: errors.length === 0, errors };
+  if (!source.url || !defs.structureDefinition(source.url)) return { run: false, why: `${c.profile!.source}: not a StructureDefinition the validator can use` };
+  const opts = optionsOf(c, c.profile!.assumeValidRestReferences ?? c.assumeValidRestReferences, runner);
+  return verdict(validateResource(validator, resource, defs, { ...opts, profiles: [source.url] }).issues);
 }
 
 const cases = (JSON.parse(readFileSync(join(DIR, 'manifest-r4.json'), 'utf8')) as { 'test-cases': Case[] })['test-cases'];
@@ -189,10 +180,12 @@ for (const c of cases) {
   const read = instanceOf(c);
   // the case's definitions are built once and serve both steps
   const defs = 'resource' in read ? definitionsFor(c) : undefined;
-  const b: Verdict = 'resource' in read ? base(c, read.resource, defs!) : { run: true, valid: false, errors: [read.error] };
-  steps.push({ c, step: 'base', java: c.expected.base, ours: b });
+  const unread: Verdict = { run: true, valid: false, errors: 'error' in read ? [read.error] : [] };
+  const stepOf = (run: (resource: Record<string, unknown>, runner: boolean) => Verdict) =>
+    'resource' in read ? { ours: run(read.resource, true), defaults: run(read.resource, false) } : { ours: unread, defaults: unread };
+  steps.push({ c, step: 'base', java: c.expected.base, ...stepOf((r, runner) => base(c, r, defs!, runner)) });
   if (c.profile && c.expected.profile) {
-    steps.push({ c, step: 'profile', java: c.expected.profile, ours: 'resource' in read ? profileStep(c, b, read.resource, defs!) : b });
+    steps.push({ c, step: 'profile', java: c.expected.profile, ...stepOf((r, runner) => profileStep(c, r, defs!, runner)) });
   }
 }
 
@@ -217,6 +210,10 @@ const agree = steps.filter(agrees).length;
 const run = steps.filter((s) => s.ours.run).length;
 console.log(`conformance:validator: ${agree}/${steps.length} steps agree with the Java validator (${pct(agree, steps.length)}; ${pct(agree, run)} of the ${run} steps run), ` +
   `${steps.filter(falseAccept).length} false accepts, ${steps.filter(falseReject).length} false rejects, ${steps.filter(notRun).length} not run yet`);
+
+const byDefault = steps.filter((s) => s.defaults.run && s.defaults.valid === javaValid(s)).length;
+console.log(`conformance:validator: with $validate's defaults (none of the Java runner's options: unknown extensions a warning, ` +
+  `no guides, bundle rules, reference fetcher or language) ${byDefault}/${steps.length} agree (${pct(byDefault, steps.length)})`);
 
 mkdirSync(OUT_DIR, { recursive: true });
 const file = join(OUT_DIR, 'validator-failures.md');

@@ -224,6 +224,19 @@ export const CATALOGUE = {
     status: 422, issueType: 'extension', v2: '207', apprec: null,
     message: (e) => `${d(e.detail)}`,
   },
+  // rules the Java validator applies beside the profiles (src/fhir/validation/conformance-checks.ts)
+  FHIR_DISPLAY_INVALID: {
+    status: 422, issueType: 'invalid', v2: '103', apprec: null,
+    message: (e) => `${d(e.detail)}`,
+  },
+  FHIR_MARKDOWN_HTML: {
+    status: 422, issueType: 'invalid', v2: '102', apprec: null,
+    message: (e) => `${d(e.detail)}`,
+  },
+  FHIR_EXAMPLE_URL: {
+    status: 422, issueType: 'invalid', v2: '102', apprec: null,
+    message: (e) => `${d(e.detail)}`,
+  },
   // terminology operations (src/terminology, src/fhir/operations)
   FHIR_TERMINOLOGY_UNAVAILABLE: {
     status: 422, issueType: 'not-supported', v2: '207', apprec: null,

@@ -4,19 +4,15 @@
  * 2. the structure check (ajv pass, then the deeper validator; src/fhir/validation);
  * 3. referential integrity for literal references to this server (a setting: 'enforce' for REST clients,
  *    'lenient' for feeds that arrive out of order). https://hl7.org/fhir/R4/references.html#literal
- * 4. with profile enforcement on (a setting, off by default), the profiles in meta.profile that the server
- *    knows (./validation/profile.ts); one it does not know is not a reason to refuse the write.
+ * 4. with profile enforcement on (a setting, off by default), the checks $validate runs against the
+ *    conformance resources the server holds (./validation/conformance-checks.ts: the profiles in meta.profile,
+ *    extensions, displays...); only errors refuse the write, and a profile it does not know is not a reason to.
  * Transactions call this per entry with the identities the transaction itself writes as pending targets.
  */
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError, issueOf, type ErrorIssue } from '../errors/fhir-error.ts';
 import type { Repository } from '../store/repository.ts';
-import { claimedProfiles } from './validation/profile.ts';
-import { profileTargetIssues } from './validation/profile-issues.ts';
-import { validateQuestionnaireResponse } from './validation/questionnaire.ts';
-import { validateMeasures } from './validation/measure.ts';
-import { checkExtensions } from './validation/extensions.ts';
-import { checkStructureDefinition } from './validation/structure-definition-rules.ts';
+import { conformanceChecks } from './validation/conformance-checks.ts';
 import type { Env, ReferenceSite } from './context.ts';
 import type { FhirRequest } from './types.ts';
 
@@ -87,53 +83,12 @@ async function checkTargets(repo: Repository, refs: ReferenceSite[], baseUrl: st
 }
 
 /**
- * The errors and warnings against the profiles each resource claims (the resource itself, and contained, Bundle
- * entry and Parameters resources) plus `extra` urls for the resource itself; unknown ones are
- * FHIR_PROFILE_UNKNOWN warnings. A StructureDefinition is also checked against the rules a profile must meet
- * to be usable (./validation/structure-definition-rules.ts).
- */
-async function profileIssues(env: Env, top: Resource, extra: readonly string[] = []): Promise<ErrorIssue[]> {
-  const claims = [...claimedProfiles(top as unknown as Record<string, unknown>), ...extra.map((url) => ({ resource: top as unknown as Record<string, unknown>, at: top.resourceType, url }))];
-  const seen = new Set<string>();
-  const targets = claims.filter((c) => !seen.has(`${c.at}|${c.url}`) && seen.add(`${c.at}|${c.url}`));
-  if (targets.length === 0 && top.resourceType !== 'StructureDefinition') return [];
-  const defs = await env.deps.conformance.definitions();
-  const definitional = top.resourceType === 'StructureDefinition'
-    ? checkStructureDefinition(top as unknown as Record<string, unknown>, defs)
-      .map((f) => issueOf('FHIR_PROFILE_VIOLATION', { type: 'http://hl7.org/fhir/StructureDefinition/StructureDefinition', detail: f.message, expression: f.expression }, f.severity))
-    : [];
-  return [...definitional, ...profileTargetIssues(targets, defs)];
-}
-
-/** A QuestionnaireResponse against the Questionnaire it answers, when the server holds it */
-async function questionnaireIssues(env: Env, resource: Resource): Promise<ErrorIssue[]> {
-  if (resource.resourceType !== 'QuestionnaireResponse') return [];
-  const defs = await env.deps.conformance.definitions();
-  return validateQuestionnaireResponse(resource, defs)
-    .map((f) => issueOf('FHIR_PROFILE_VIOLATION', { type: resource.questionnaire, detail: f.message, expression: f.expression }, f.severity));
-}
-
-/** A Measure against its Libraries, a MeasureReport against its Measure (./validation/measure.ts) */
-async function measureIssues(env: Env, resource: Resource): Promise<ErrorIssue[]> {
-  if (resource.resourceType !== 'Measure' && resource.resourceType !== 'MeasureReport' && resource.resourceType !== 'Bundle') return [];
-  const defs = await env.deps.conformance.definitions();
-  return validateMeasures(resource, defs)
-    .map((f) => issueOf('FHIR_PROFILE_VIOLATION', { type: resource.resourceType, detail: f.message, expression: f.expression }, f.severity));
-}
-
-/** Extensions against their definitions (src/fhir/validation/extensions.ts); an unknown one is a warning */
-async function extensionIssues(env: Env, resource: Resource): Promise<ErrorIssue[]> {
-  const defs = await env.deps.conformance.definitions();
-  return checkExtensions(resource as unknown as Record<string, unknown>, defs)
-    .map((f) => issueOf('FHIR_EXTENSION_INVALID', { detail: f.message, expression: f.expression }, f.severity));
-}
-
-/**
- * Every check against the conformance resources the server holds, as $validate and profile enforcement both
- * run them: the profiles claimed (plus `extra`), the Questionnaire a response answers, Measures, extensions
+ * Every check against the conformance resources the server holds (./validation/conformance-checks.ts), as
+ * $validate and profile enforcement both run them: the profiles claimed (plus `extra`), the Questionnaire a
+ * response answers, Measures, extensions, markdown, displays
  */
 export async function conformanceIssues(env: Env, resource: Resource, extra: readonly string[] = []): Promise<ErrorIssue[]> {
-  return [...(await profileIssues(env, resource, extra)), ...(await questionnaireIssues(env, resource)), ...(await measureIssues(env, resource)), ...(await extensionIssues(env, resource))];
+  return conformanceChecks(resource as unknown as Record<string, unknown>, await env.deps.conformance.definitions(), { profiles: extra });
 }
 
 /** Profile enforcement on write (off unless the server option is on): 422 with every error */

@@ -6,6 +6,7 @@ import t from 'tap';
 import { call, makeApp, patient } from './helpers.ts';
 
 const severities = (res: { json: () => any }): string[] => res.json().issue.map((i: { severity: string }) => i.severity);
+const errorCodeOf = (res: { json: () => any }): string => res.json().issue[0].details.coding[0].code;
 const codes = (res: { json: () => any }): string[] => res.json().issue.map((i: any) => i.details?.coding?.[0]?.code);
 
 t.test('a valid resource: 200, one information issue; nothing is stored', async (t) => {
@@ -112,6 +113,27 @@ t.test('profile enforcement on write: off by default, 422 when on, stated in the
   t.equal((await call(on, { method: 'PUT', url: '/fhir/Patient/p9', body: { ...claims, id: 'p9' } })).statusCode, 422, 'update too');
   t.match((await call(on, { url: '/fhir/metadata' })).json().rest[0].documentation, /Profiles: a write must meet every profile in meta\.profile/);
   t.notMatch((await call(off, { url: '/fhir/metadata' })).json().rest[0].documentation, /Profiles:/);
+});
+
+t.test('$validate judges Coding.display and markdown (datatypes.html#Coding, #markdown); enforcement refuses only the error', async (t) => {
+  const app = await makeApp(t);
+  // v2 table 0131 (contact role): code C is displayed 'Emergency Contact', with a German and a Dutch designation
+  const contact = (display: string) => patient({ contact: [{ relationship: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0131', code: 'C', display }] }], name: { family: 'Nilsen' } }] });
+  const wrong = await call(app, { method: 'POST', url: '/fhir/Patient/$validate', body: contact('Nabo') });
+  t.equal(wrong.statusCode, 200);
+  t.same(codes(wrong), ['FHIR_DISPLAY_INVALID']);
+  t.same([severities(wrong), wrong.json().issue[0].expression], [['error'], ['Patient.contact[0].relationship[0].coding[0].display']]);
+  t.match(wrong.json().issue[0].diagnostics, /Wrong Display Name 'Nabo' for http:\/\/terminology\.hl7\.org\/CodeSystem\/v2-0131#C\. Valid display is one of 3 choices: 'Emergency Contact' or 'Ansprechpartner in Notfällen' \(de\) or 'Contact bij nood' \(nl\)/, 'the display and every designation are valid (no validation language)');
+  t.same(codes(await call(app, { method: 'POST', url: '/fhir/Patient/$validate', body: contact('emergency  contact') })), ['FHIR_VALIDATION_OK'], 'compared ignoring case and runs of spaces');
+  // Annotation.text is markdown: embedded HTML is a warning
+  const obs = { resourceType: 'Observation', status: 'final', code: { text: 'Puls' }, note: [{ text: 'Målt <b>etter</b> hvile' }] };
+  const html = await call(app, { method: 'POST', url: '/fhir/Observation/$validate', body: obs });
+  t.same([codes(html), severities(html), html.json().issue[0].expression], [['FHIR_MARKDOWN_HTML'], ['warning'], ['Observation.note[0].text']]);
+  const on = await makeApp(t, { enforceProfiles: true });
+  t.equal((await call(on, { method: 'POST', url: '/fhir/Observation', body: obs })).statusCode, 201, 'a warning does not refuse the write');
+  const refused = await call(on, { method: 'POST', url: '/fhir/Patient', body: contact('Nabo') });
+  t.same([refused.statusCode, errorCodeOf(refused)], [422, 'FHIR_DISPLAY_INVALID']);
+  t.equal((await call(app, { method: 'POST', url: '/fhir/Patient', body: contact('Nabo') })).statusCode, 201, 'without enforcement the write path does not run it');
 });
 
 t.test('a wrong request is 4xx', async (t) => {

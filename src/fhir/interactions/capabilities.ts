@@ -72,7 +72,7 @@ export function buildCapabilityStatement(baseUrl: string, options: HelsebroOptio
       {
         mode: 'server',
         documentation: `Validation on write: ${options.validation}. Referential integrity: ${options.referentialIntegrity}.`
-          + (options.enforceProfiles ? ' Profiles: a write must meet every profile in meta.profile that the server holds (422 otherwise).' : ''),
+          + (options.enforceProfiles ? ' Profiles: a write must meet every profile in meta.profile that the server holds, and pass the other checks of $validate against the conformance resources it holds (extensions, Coding displays), with no error (422 otherwise).' : ''),
         resource: resources,
         interaction: systemCodes.map((code) => ({ code })),
         // The system $operations the router dispatches (../operations/index.ts)

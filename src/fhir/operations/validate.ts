@@ -9,17 +9,20 @@
  * request itself is wrong: no resource where one is needed, a resource of another type than the URL, an
  * unknown mode, a resource sent with mode=delete, delete or update without an instance id.
  *
- * Profiles: every profile in meta.profile and the `profile` parameter is looked up among the
- * StructureDefinitions the server holds and the R4 core ones (../validation/registry.ts) and checked
- * (../validation/profile.ts: FHIR_PROFILE_VIOLATION issues); one it does not know is a warning
- * (FHIR_PROFILE_UNKNOWN).
+ * What is checked is ../validation/conformance-checks.ts validateResource, the one function `helsebro validate`
+ * and the conformance run call too: the structure check, then every profile in meta.profile and the `profile`
+ * parameter, looked up among the StructureDefinitions the server holds and the R4 core ones
+ * (../validation/registry.ts) and checked (../validation/profile.ts: FHIR_PROFILE_VIOLATION issues; one it does
+ * not know is a warning, FHIR_PROFILE_UNKNOWN), extensions, Questionnaire answers, Measures, markdown and
+ * Coding displays.
  */
 import type { OperationOutcome, Parameters, ParametersParameter, Resource } from '@medplum/fhirtypes';
 import { FhirError, issueOf, type ErrorIssue } from '../../errors/fhir-error.ts';
 import type { Handler, RouteParams } from '../context.ts';
 import { outcomeOf } from '../outcome.ts';
 import type { FhirRequest } from '../types.ts';
-import { checkReferences, conformanceIssues, requireResourceBody } from '../write-path.ts';
+import { validateResource } from '../validation/conformance-checks.ts';
+import { checkReferences, requireResourceBody } from '../write-path.ts';
 
 const MODES = new Set(['create', 'update', 'delete', 'profile']);
 
@@ -70,10 +73,11 @@ async function forWrite(env: Parameters0<typeof validate>, req: FhirRequest, typ
   } else if (mode === 'update' && resource.id === undefined) {
     issues.push(issueOf('FHIR_ID_MISSING', { expression: `${type}.id` }));
   }
-  const result = env.deps.validator.validate(resource);
+  const defs = await env.deps.conformance.definitions();
+  const result = validateResource(env.deps.validator, resource, defs, { profiles: input.profile ? [input.profile] : [] });
   issues.push(...result.issues);
-  const invalid = result.issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
-  if (!invalid && (mode === 'create' || mode === 'update')) {
+  // a write that fails the structure check never reaches the reference check
+  if (result.structureValid && (mode === 'create' || mode === 'update')) {
     try {
       await checkReferences(env, env.repo, req, result.references);
     } catch (e) {
@@ -81,7 +85,6 @@ async function forWrite(env: Parameters0<typeof validate>, req: FhirRequest, typ
       issues.push(...e.issues);
     }
   }
-  issues.push(...(await conformanceIssues(env, resource, input.profile ? [input.profile] : [])));
   return issues;
 }
 

@@ -1,7 +1,8 @@
 /**
  * `helsebro validate FILE... [--profile URL] [--ig PATH]`: validates FHIR resources in JSON or XML files with
- * the server's validator (the same check as every write and $validate) and prints the issues the way the HL7
- * Java validator's command line does:
+ * $validate's own check (./conformance-checks.ts validateResource: the structure check of every write, then
+ * profiles, extensions, Questionnaire answers, Measures, markdown and displays) and prints the issues the way
+ * the HL7 Java validator's command line does:
  *
  *   -- patient.json ----------------------------------------------
  *   *FAILURE*: 1 errors, 0 warnings, 0 notes
@@ -22,10 +23,10 @@ import { FhirError, issueOf, type ErrorIssue } from '../../errors/fhir-error.ts'
 import { loadTerminologyFolder, terminologyDirFromEnv } from '../../terminology/folder.ts';
 import { fromXml } from '../xml/from-xml.ts';
 import { bundledConformance } from './bundled.ts';
+import { validateResource } from './conformance-checks.ts';
 import { definitionsWith } from './definitions.ts';
 import { ResourceValidator } from './index.ts';
 import type { Definitions } from './profile.ts';
-import { profileTargetIssues } from './profile-issues.ts';
 
 export interface FileReport {
   file: string;
@@ -77,12 +78,7 @@ export function validateFile(file: string, validator: ResourceValidator, profile
     if ((e as { code?: string }).code === 'ENOENT') throw e;
     return { file, issues: [issueOf('FHIR_INVALID_JSON', { detail: (e as Error).message }, 'fatal')] };
   }
-  const issues = [...validator.validate(resource).issues];
-  const claimed = (resource.meta as { profile?: unknown } | undefined)?.profile;
-  const urls = [...new Set([...(Array.isArray(claimed) ? claimed.map(String) : []), ...profiles])];
-  const at = String(resource.resourceType);
-  issues.push(...profileTargetIssues(urls.map((url) => ({ resource, at, url })), defs));
-  return { file, issues };
+  return { file, issues: validateResource(validator, resource, defs, { profiles }).issues };
 }
 
 /** The command: returns the exit status */

@@ -11,22 +11,22 @@
  * does not have is left to the binding checks; a system not held gives no verdict.
  *
  * A value set may give a code displays of its own (valueset.html#designations: compose.include.concept.display
- * and .designation, expansion.contains.display and .designation). When the check runs for a `profile`, the
+ * and .designation, expansion.contains.display and .designation). When the check runs for `profiles`, the
  * displays the value set bound at the element (in that profile's snapshot) gives the code are valid too, as
  * the Java validator validates a coding's display through the binding.
  */
 import type { CodeSystemConcept, ElementDefinition, StructureDefinition, ValueSet, ValueSetExpansionContains } from '@medplum/fhirtypes';
 import type { Definitions, ProfileIssue } from './profile.ts';
 import { snapshotOf } from './snapshot.ts';
-import { walkTyped } from './typed-walk.ts';
+import { walkRules, type TypedRule, type Visitor } from './typed-walk.ts';
 
 type Json = Record<string, unknown>;
 
 export interface DisplayOptions {
   /** validation languages ('en', 'de'): which designations count as valid displays */
   languages?: readonly string[];
-  /** the profile the resource is validated against: its bindings' value sets add displays */
-  profile?: StructureDefinition;
+  /** the profiles the resource is validated against: their bindings' value sets add displays */
+  profiles?: readonly StructureDefinition[];
 }
 
 /** Per profile: element path -> the value set url its binding names */
@@ -97,12 +97,13 @@ const norm = (s: string): string => s.trim().replace(/\s+/g, ' ').toLowerCase();
 const inLanguage = (tag: string | undefined, languages: readonly string[]): boolean =>
   tag !== undefined && languages.some((l) => tag === l || tag.startsWith(`${l}-`) || l.startsWith(`${tag}-`));
 
-export function checkDisplays(resource: Json, defs: Definitions, opts: DisplayOptions = {}): ProfileIssue[] {
+/** The rule for one walk with others (./typed-walk.ts walkRules); undefined without a terminology service */
+export function displayRule(issues: ProfileIssue[], defs: Definitions, opts: DisplayOptions = {}): TypedRule | undefined {
   const terminology = defs.terminology;
-  if (!terminology) return [];
+  if (!terminology) return undefined;
   const languages = opts.languages?.filter((l) => l.length > 0);
-  const issues: ProfileIssue[] = [];
-  walkTyped(resource, defs, CODING, (value, _type, at) => {
+  const profiles = opts.profiles ?? [];
+  const visit: Visitor = (value, _type, at) => {
     const c = value as Json;
     if (typeof c.system !== 'string' || typeof c.code !== 'string' || typeof c.display !== 'string') return;
     let concept: { display?: string; designation?: CodeSystemConcept['designation'] };
@@ -120,7 +121,7 @@ export function checkDisplays(resource: Json, defs: Definitions, opts: DisplayOp
     if (choices.length === 0) return;
     const given = norm(c.display);
     if (choices.some((ch) => norm(ch.value) === given)) return;
-    if (opts.profile && profileDisplays(opts.profile, defs, at, c.system, c.code).some((d) => norm(d) === given)) return;
+    if (profiles.some((p) => profileDisplays(p, defs, at, c.system as string, c.code as string).some((d) => norm(d) === given))) return;
     const list = choices.map((ch) => `'${ch.value}'${ch.language ? ` (${ch.language})` : ''}`);
     issues.push({
       severity: 'error',
@@ -128,6 +129,12 @@ export function checkDisplays(resource: Json, defs: Definitions, opts: DisplayOp
       rule: 'display',
       message: `Wrong Display Name '${c.display}' for ${c.system}#${c.code}. Valid display is ${list.length === 1 ? list[0] : `one of ${list.length} choices: ${list.join(' or ')}`}${languages?.length ? ` (for the language(s) '${languages.join(', ')}')` : ''}`,
     });
-  });
+  };
+  return { types: CODING, visit };
+}
+
+export function checkDisplays(resource: Json, defs: Definitions, opts: DisplayOptions = {}): ProfileIssue[] {
+  const issues: ProfileIssue[] = [];
+  walkRules(resource, defs, [displayRule(issues, defs, opts)]);
   return issues;
 }

@@ -1,5 +1,5 @@
 /**
- * Element rules the JSON schema does not carry, checked in one walk over the resource:
+ * Element rules the JSON schema does not carry, on every object of the resource (./object-walk.ts):
  *   - ele-1 (https://hl7.org/fhir/R4/element.html#invs): every element has a value or children. A primitive's
  *     `_x` object with neither a value beside it nor extensions (only an id, as `<implicitRules id="i1"/>` in
  *     XML gives) has neither.
@@ -8,6 +8,7 @@
  *     are given they agree.
  */
 import type { Finding } from './structure.ts';
+import { forEachObject, type ObjectVisitor } from './object-walk.ts';
 
 type Json = Record<string, unknown>;
 
@@ -18,52 +19,48 @@ const NOT_STRINGS = new Set(['data', 'div', 'hash']);
 const error = (code: 'FHIR_STRUCTURE' | 'FHIR_INVARIANT', detail: string, expression: string): Finding =>
   ({ code, severity: 'error', details: { detail, expression } });
 
+/** The rules as a visitor of ./object-walk.ts (which walks into `_x` objects at the primitive's path) */
+export function elementRulesVisitor(out: Finding[]): ObjectVisitor {
+  return (o, path) => {
+    if (typeof o.data === 'string' && typeof o.size === 'number') attachmentSize(o, path, out);
+    for (const k in o) {
+      const v = o[k];
+      if (k.charCodeAt(0) === 95 /* _ */) {
+        primitiveExtensions(o, k, v, path, out);
+      } else if (typeof v === 'string') {
+        if (v.length * 3 > MAX_STRING_BYTES && !NOT_STRINGS.has(k) && Buffer.byteLength(v, 'utf8') > MAX_STRING_BYTES) tooLong(`${path}.${k}`, out);
+      } else if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const x: unknown = v[i];
+          if (typeof x === 'string' && x.length * 3 > MAX_STRING_BYTES && Buffer.byteLength(x, 'utf8') > MAX_STRING_BYTES) tooLong(`${path}.${k}[${i}]`, out);
+        }
+      }
+    }
+  };
+}
+
 export function checkElementRules(resource: Json, at: string): Finding[] {
   const out: Finding[] = [];
-  walk(resource, at, out);
+  forEachObject(resource, at, [elementRulesVisitor(out)]);
   return out;
 }
 
-function walk(o: Json, path: string, out: Finding[]): void {
-  if (typeof o.data === 'string' && typeof o.size === 'number') attachmentSize(o, path, out);
-  for (const k in o) {
-    const v = o[k];
-    if (k.charCodeAt(0) === 95 /* _ */) {
-      primitiveExtensions(o, k, v, path, out);
-      continue;
-    }
-    if (typeof v === 'string') {
-      if (v.length * 3 > MAX_STRING_BYTES && !NOT_STRINGS.has(k) && Buffer.byteLength(v, 'utf8') > MAX_STRING_BYTES) {
-        out.push(error('FHIR_STRUCTURE', `value is longer than permitted maximum length of 1 MB (${MAX_STRING_BYTES} bytes)`, `${path}.${k}`));
-      }
-    } else if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        const x = v[i];
-        if (x !== null && typeof x === 'object') walk(x as Json, `${path}.${k}[${i}]`, out);
-        else if (typeof x === 'string' && x.length * 3 > MAX_STRING_BYTES && Buffer.byteLength(x, 'utf8') > MAX_STRING_BYTES) {
-          out.push(error('FHIR_STRUCTURE', `value is longer than permitted maximum length of 1 MB (${MAX_STRING_BYTES} bytes)`, `${path}.${k}[${i}]`));
-        }
-      }
-    } else if (v !== null && typeof v === 'object') {
-      walk(v as Json, `${path}.${k}`, out);
-    }
-  }
-}
+const tooLong = (expression: string, out: Finding[]): void => {
+  out.push(error('FHIR_STRUCTURE', `value is longer than permitted maximum length of 1 MB (${MAX_STRING_BYTES} bytes)`, expression));
+};
 
-/** `_x` (or each item of it) carries extensions, or sits beside a value; its own children are walked too */
+/** ele-1 on `_x` (or each item of it): it carries extensions, or sits beside a value */
 function primitiveExtensions(o: Json, key: string, v: unknown, path: string, out: Finding[]): void {
   const name = key.slice(1);
   const value = o[name];
   const items = Array.isArray(v) ? v : [v];
   items.forEach((x, i) => {
     if (x === null || typeof x !== 'object') return;
-    const at = Array.isArray(v) ? `${path}.${name}[${i}]` : `${path}.${name}`;
     const hasValue = Array.isArray(v) ? Array.isArray(value) && value[i] !== null && value[i] !== undefined : value !== undefined && value !== null;
     const ext = (x as Json).extension;
     if (!hasValue && !(Array.isArray(ext) && ext.length > 0)) {
-      out.push(error('FHIR_INVARIANT', 'ele-1: All FHIR elements must have a @value or children', at));
+      out.push(error('FHIR_INVARIANT', 'ele-1: All FHIR elements must have a @value or children', Array.isArray(v) ? `${path}.${name}[${i}]` : `${path}.${name}`));
     }
-    walk(x as Json, at, out);
   });
 }
 

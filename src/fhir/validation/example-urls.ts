@@ -7,7 +7,7 @@
  * asked for: examples and tests are full of them.
  */
 import type { Definitions, ProfileIssue } from './profile.ts';
-import { walkTyped } from './typed-walk.ts';
+import { walkRules, type TypedRule } from './typed-walk.ts';
 
 type Json = Record<string, unknown>;
 
@@ -20,12 +20,20 @@ export function isExampleUrl(url: string): boolean {
   return m !== null && EXAMPLE_HOST.test(m[2]);
 }
 
+/** The rule for one walk with others (./typed-walk.ts walkRules) */
+export function exampleUrlRule(issues: ProfileIssue[]): TypedRule {
+  return {
+    types: URI_TYPES,
+    visit: (value, _type, at) => {
+      if (typeof value === 'string' && isExampleUrl(value)) {
+        issues.push({ severity: 'error', expression: at, rule: 'example-url', message: `Example URLs are not allowed in this context (${value})` });
+      }
+    },
+  };
+}
+
 export function checkExampleUrls(resource: Json, defs: Definitions): ProfileIssue[] {
   const issues: ProfileIssue[] = [];
-  walkTyped(resource, defs, URI_TYPES, (value, _type, at) => {
-    if (typeof value === 'string' && isExampleUrl(value)) {
-      issues.push({ severity: 'error', expression: at, rule: 'example-url', message: `Example URLs are not allowed in this context (${value})` });
-    }
-  });
+  walkRules(resource, defs, [exampleUrlRule(issues)]);
   return issues;
 }

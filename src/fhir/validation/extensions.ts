@@ -66,11 +66,24 @@ function walk(value: unknown, path: string, names: string[], elementPath: string
         walk(item, at, contextNames(t, defs), t, item as Json, defs, opts, issues);
         return;
       }
-      // contexts are written against any type on the way: Patient.address.line is also Address.line
-      const childNames = [...new Set([...names.map((n) => `${n}.${name}`), ...contextNames(childPath, defs)])];
-      walk(item, at, childNames, childPath, resource, defs, opts, issues);
+      walk(item, at, childNamesOf(names, name, childPath, defs), childPath, resource, defs, opts, issues);
     });
   }
+}
+
+/**
+ * The context names of a child: contexts are written against any type on the way, so Patient.address.line is
+ * also Address.line. Cached per parent names (which contextNames and this function cache per lookup object:
+ * the names of an element path are the same arrays on every walk) and child name: asked for every object.
+ */
+const childNames = new WeakMap<string[], Map<string, string[]>>();
+
+function childNamesOf(names: string[], name: string, childPath: string, defs: Definitions): string[] {
+  let byName = childNames.get(names);
+  if (!byName) childNames.set(names, (byName = new Map()));
+  let out = byName.get(name);
+  if (!out) byName.set(name, (out = [...new Set([...names.map((n) => `${n}.${name}`), ...contextNames(childPath, defs)])]));
+  return out;
 }
 
 /** Per lookup object: contextNames is asked for every element of every resource checked */

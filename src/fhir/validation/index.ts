@@ -9,7 +9,7 @@
  *    definition does not carry (./bundle-rules.ts: fullUrl, self link); narratives by txt-1 and txt-2
  *    (./narrative.ts), which the deeper validator skips; ele-1 on primitives, the 1 MB string limit and
  *    Attachment.size (./element-rules.ts); a Questionnaire's enableWhen rules (que-12 as its text reads,
- *    enableWhen targets: ./questionnaire-items.ts).
+ *    enableWhen targets: ./questionnaire-items.ts): these three in one walk (./object-walk.ts).
  * 3. structure-definitions.ts ('full' only, and only when 1 and 2 found no error): cardinality, choice types
  *    and invariants from the R4 StructureDefinitions.
  * Warnings are returned but never thrown.
@@ -18,9 +18,10 @@ import type { ErrorDetails } from '../../errors/catalogue.ts';
 import { FhirError, issueOf, type ErrorIssue } from '../../errors/fhir-error.ts';
 import { checkIdentifiers } from '../../norway/identifiers.ts';
 import { checkBundleRules } from './bundle-rules.ts';
-import { checkElementRules } from './element-rules.ts';
-import { checkNarratives } from './narrative.ts';
-import { checkQuestionnaires } from './questionnaire-items.ts';
+import { elementRulesVisitor } from './element-rules.ts';
+import { narrativeVisitor } from './narrative.ts';
+import { forEachObject } from './object-walk.ts';
+import { questionnaireVisitor } from './questionnaire-items.ts';
 import { unresolvedReferences } from './reference-targets.ts';
 import { checkReferences } from './references.ts';
 import { checkDefinitions, definitionStats, ensureDefinitionsIndexed } from './structure-definitions.ts';
@@ -119,7 +120,7 @@ export class ResourceValidator {
     const allowConditional = opts.allowConditionalReferences ?? this.#allowConditional;
     // with contained resources ignored, the later layers see the resource without them
     const own = ignoreContained && 'contained' in res ? withoutContained(res) : res;
-    const findings = [...run.findings, ...checkReferences(run.references, allowConditional), ...norwegianIdentifiers(own), ...checkBundleRules(own), ...checkNarratives(own, type), ...checkElementRules(own, type), ...checkQuestionnaires(own, type)];
+    const findings = [...run.findings, ...checkReferences(run.references, allowConditional), ...norwegianIdentifiers(own), ...checkBundleRules(own), ...objectRules(own, type)];
     if (opts.referenceExists) findings.push(...unresolvedReferences(res, run.references, opts.referenceExists));
     if (this.level === 'full' && !findings.some(isError)) findings.push(...checkDefinitions(own));
     return { findings, references: run.references.map(({ reference, expression }) => ({ reference, expression })) };
@@ -129,6 +130,15 @@ export class ResourceValidator {
 function withoutContained(res: Record<string, unknown>): Record<string, unknown> {
   const { contained: _contained, ...rest } = res;
   return rest;
+}
+
+/** The narrative, element and Questionnaire item rules in one walk over the objects, their findings in that order */
+function objectRules(resource: Record<string, unknown>, at: string): Finding[] {
+  const narratives: Finding[] = [];
+  const elements: Finding[] = [];
+  const questionnaires: Finding[] = [];
+  forEachObject(resource, at, [narrativeVisitor(narratives), elementRulesVisitor(elements), questionnaireVisitor(questionnaires)]);
+  return [...narratives, ...elements, ...questionnaires];
 }
 
 /** Norwegian identifiers by their system (src/norway/identifiers.ts): each failure names the identifier and rule */

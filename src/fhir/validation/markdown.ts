@@ -10,7 +10,7 @@
  * the text as it is.
  */
 import type { Definitions, ProfileIssue } from './profile.ts';
-import { walkTyped } from './typed-walk.ts';
+import { walkRules, type TypedRule } from './typed-walk.ts';
 
 type Json = Record<string, unknown>;
 
@@ -36,20 +36,28 @@ export function embeddedHtmlAt(markdown: string): number {
   return m ? m.index : -1;
 }
 
-export function checkMarkdown(resource: Json, defs: Definitions, opts: MarkdownOptions = {}): ProfileIssue[] {
+/** The rule for one walk with others (./typed-walk.ts walkRules); undefined when HTML is ignored */
+export function markdownRule(issues: ProfileIssue[], opts: MarkdownOptions = {}): TypedRule | undefined {
   const mode = opts.html ?? 'warning';
-  if (mode === 'ignore') return [];
+  if (mode === 'ignore') return undefined;
+  return {
+    types: MARKDOWN,
+    visit: (value, _type, at) => {
+      if (typeof value !== 'string') return;
+      const i = embeddedHtmlAt(value);
+      if (i < 0) return;
+      issues.push({
+        severity: mode,
+        expression: at,
+        rule: 'markdown',
+        message: `The markdown contains content that appears to be an embedded HTML tag starting at '${value.slice(i, i + 2)}'. This will (or SHOULD) be escaped by the presentation layer. The content should be checked to confirm that this is the desired behaviour`,
+      });
+    },
+  };
+}
+
+export function checkMarkdown(resource: Json, defs: Definitions, opts: MarkdownOptions = {}): ProfileIssue[] {
   const issues: ProfileIssue[] = [];
-  walkTyped(resource, defs, MARKDOWN, (value, _type, at) => {
-    if (typeof value !== 'string') return;
-    const i = embeddedHtmlAt(value);
-    if (i < 0) return;
-    issues.push({
-      severity: mode,
-      expression: at,
-      rule: 'markdown',
-      message: `The markdown contains content that appears to be an embedded HTML tag starting at '${value.slice(i, i + 2)}'. This will (or SHOULD) be escaped by the presentation layer. The content should be checked to confirm that this is the desired behaviour`,
-    });
-  });
+  walkRules(resource, defs, [markdownRule(issues, opts)]);
   return issues;
 }

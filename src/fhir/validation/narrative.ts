@@ -6,7 +6,7 @@
  * The check reads the div as text (it is stored as written, src/fhir/xml): element and attribute names only.
  */
 import type { Finding } from './structure.ts';
-import { forEachObject } from './object-walk.ts';
+import { forEachObject, type ObjectVisitor } from './object-walk.ts';
 
 const FORBIDDEN = new Set(['script', 'object', 'applet', 'embed', 'iframe', 'frame', 'frameset', 'form', 'input', 'button', 'select', 'textarea',
   'head', 'body', 'html', 'meta', 'link', 'base', 'style']);
@@ -14,12 +14,18 @@ const FORBIDDEN = new Set(['script', 'object', 'applet', 'embed', 'iframe', 'fra
 const invariant = (key: string, detail: string, expression: string): Finding =>
   ({ code: 'FHIR_INVARIANT', severity: 'error', details: { detail: `${key}: ${detail}`, expression } });
 
+/** The rule as a visitor of ./object-walk.ts: every resource's text.div */
+export function narrativeVisitor(out: Finding[]): ObjectVisitor {
+  return (o, path) => {
+    if (typeof o.resourceType !== 'string') return;
+    const div = (o.text as { div?: unknown } | undefined)?.div;
+    if (typeof div === 'string') out.push(...checkDiv(div, `${path}.text.div`));
+  };
+}
+
 export function checkNarratives(resource: unknown, at: string): Finding[] {
   const out: Finding[] = [];
-  forEachObject(resource, at, 'text', (o, path) => {
-    const div = (o.text as { div?: unknown } | undefined)?.div;
-    if (typeof o.resourceType === 'string' && typeof div === 'string') out.push(...checkDiv(div, `${path}.text.div`));
-  });
+  forEachObject(resource, at, [narrativeVisitor(out)]);
   return out;
 }
 

@@ -14,7 +14,7 @@
  */
 import type { ImplementationGuide } from '@medplum/fhirtypes';
 import { issueOf, type ErrorIssue } from '../../errors/fhir-error.ts';
-import { claimedProfiles, resourcesWithin, validateProfile, type Definitions, type ProfileIssue } from './profile.ts';
+import { claimedProfiles, resourcesWithin, validateProfile, type Definitions, type ProfileIssue, type ProfileOptions } from './profile.ts';
 import { SnapshotError } from './snapshot.ts';
 
 export interface BundleRule {
@@ -28,6 +28,8 @@ export interface TargetOptions {
   implementationGuides?: readonly ImplementationGuide[];
   /** profiles for chosen entries of a Bundle being validated */
   bundleRules?: readonly BundleRule[];
+  /** profiles the resource itself is to meet, beside those it claims ($validate's `profile`, --profile) */
+  profiles?: readonly string[];
 }
 
 /** Whether the bundle rule picks the entry at `index`, the `ofType`-th resource of its type (both from 0) */
@@ -37,9 +39,10 @@ function picks(rule: string, type: string, ofType: number, index: number): boole
   return m[1] === undefined ? Number(m[2]) === index : m[1] === type && Number(m[2]) === ofType;
 }
 
-/** The profiles each resource in `resource` is to meet: claimed, global, and by bundle rule (no duplicates) */
+/** The profiles each resource in `resource` is to meet: claimed or asked for, global, and by bundle rule (no duplicates) */
 export function profileTargets(resource: Record<string, unknown>, opts: TargetOptions = {}): ProfileTarget[] {
-  const out = claimedProfiles(resource);
+  const at = String(resource.resourceType);
+  const out: ProfileTarget[] = [...claimedProfiles(resource), ...(opts.profiles ?? []).map((url) => ({ resource, at, url }))];
   const globals = new Map<string, string[]>();
   for (const ig of opts.implementationGuides ?? []) {
     for (const g of ig.global ?? []) if (g.type && g.profile) globals.set(g.type, [...(globals.get(g.type) ?? []), g.profile]);
@@ -75,7 +78,7 @@ export interface ProfileTarget {
   container?: Record<string, unknown>;
 }
 
-export function profileTargetIssues(targets: readonly ProfileTarget[], defs: Definitions): ErrorIssue[] {
+export function profileTargetIssues(targets: readonly ProfileTarget[], defs: Definitions, opts: Pick<ProfileOptions, 'referenceTypes'> = {}): ErrorIssue[] {
   const issues: ErrorIssue[] = [];
   for (const { resource, at, url, container } of targets) {
     const sd = defs.structureDefinition(url);
@@ -85,7 +88,7 @@ export function profileTargetIssues(targets: readonly ProfileTarget[], defs: Def
     }
     let found: ProfileIssue[];
     try {
-      found = validateProfile(resource, sd, defs, { at, container });
+      found = validateProfile(resource, sd, defs, { at, container, referenceTypes: opts.referenceTypes });
     } catch (e) {
       if (!(e instanceof SnapshotError)) throw e;
       issues.push(issueOf('FHIR_PROFILE_VIOLATION', { type: url, detail: `the profile cannot be used: ${e.message}`, expression: at }, 'warning'));

@@ -10,16 +10,20 @@
  *     that comes after the item it enables is a warning.
  */
 import type { Finding } from './structure.ts';
-import { forEachObject } from './object-walk.ts';
+import { forEachObject, type ObjectVisitor } from './object-walk.ts';
 
 interface Item { linkId?: string; item?: Item[]; enableWhen?: { question?: string }[]; enableBehavior?: string }
 
+/** The rules as a visitor of ./object-walk.ts: every Questionnaire, wherever it sits (its items are walked here) */
+export function questionnaireVisitor(out: Finding[]): ObjectVisitor {
+  return (o, path) => {
+    if (o.resourceType === 'Questionnaire') out.push(...checkQuestionnaire(o as { item?: Item[] }, path));
+  };
+}
+
 export function checkQuestionnaires(resource: unknown, at: string): Finding[] {
   const out: Finding[] = [];
-  // a Questionnaire's own items are walked by checkQuestionnaire; other resources are found anywhere
-  forEachObject(resource, at, 'item', (o, path) => {
-    if (o.resourceType === 'Questionnaire') out.push(...checkQuestionnaire(o as { item?: Item[] }, path));
-  });
+  forEachObject(resource, at, [questionnaireVisitor(out)]);
   return out;
 }
 

@@ -58,39 +58,76 @@ function indexOf(sd: StructureDefinition): Map<string, Map<string, Child>> {
 /** Called with each value of a visited type, its type and FHIRPath */
 export type Visitor = (value: unknown, type: string, at: string) => void;
 
+/** A rule on the values of some types (markdown, Coding, uri), run by walkRules in one walk with others */
+export interface TypedRule {
+  types: ReadonlySet<string>;
+  visit: Visitor;
+}
+
+/** One walk for several rules: each value goes to the rules of its type */
+export function walkRules(resource: Json, defs: Definitions, rules: readonly (TypedRule | undefined)[]): void {
+  const byType = new Map<string, Visitor[]>();
+  for (const r of rules) if (r) for (const t of r.types) byType.set(t, [...(byType.get(t) ?? []), r.visit]);
+  if (byType.size === 0) return;
+  walkTyped(resource, defs, new Set(byType.keys()), (value, type, at) => {
+    for (const visit of byType.get(type)!) visit(value, type, at);
+  });
+}
+
 /**
  * Walks `resource` (and the resources inside it), calling `visit` for each value whose type is in `types`;
  * values of other types are walked into.
  */
 export function walkTyped(resource: Json, defs: Definitions, types: ReadonlySet<string>, visit: Visitor, at: string = String(resource.resourceType)): void {
-  walkIn(resource, String(resource.resourceType), String(resource.resourceType), defs, types, visit, at);
+  const type = String(resource.resourceType);
+  const ix = typeIndex(defs, type);
+  if (ix) walkIn(resource, ix, type, { defs, types, visit }, at);
 }
 
-function walkIn(obj: Json, typeName: string, path: string, defs: Definitions, types: ReadonlySet<string>, visit: Visitor, at: string): void {
-  const sd = defs.structureDefinition(CORE + typeName);
-  if (!sd) return;
-  const children = indexOf(sd).get(path);
+interface Walk { defs: Definitions; types: ReadonlySet<string>; visit: Visitor }
+
+/** Per lookup object: type name -> its element index (null: not a type the definitions have) */
+const typeIndexes = new WeakMap<Definitions, Map<string, Map<string, Map<string, Child>> | null>>();
+
+function typeIndex(defs: Definitions, typeName: string): Map<string, Map<string, Child>> | null {
+  let byType = typeIndexes.get(defs);
+  if (!byType) typeIndexes.set(defs, (byType = new Map()));
+  let ix = byType.get(typeName);
+  if (ix === undefined) {
+    const sd = defs.structureDefinition(CORE + typeName);
+    ix = sd ? indexOf(sd) : null;
+    byType.set(typeName, ix);
+  }
+  return ix;
+}
+
+function walkIn(obj: Json, ix: Map<string, Map<string, Child>>, path: string, w: Walk, at: string): void {
+  const children = ix.get(path);
   if (!children) return;
   for (const key in obj) {
     if (key === 'resourceType' || key.charCodeAt(0) === 95 /* _ */) continue;
     const child = children.get(key);
     if (!child) continue;
     const v = obj[key];
-    const items = Array.isArray(v) ? v : [v];
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i];
-      if (item === null || item === undefined) continue;
-      const here = Array.isArray(v) ? `${at}.${key}[${i}]` : `${at}.${key}`;
-      if (types.has(child.type)) {
-        visit(item, child.type, here);
-        if (typeof item !== 'object') continue;
+    const visited = w.types.has(child.type);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const item: unknown = v[i];
+        // the FHIRPath is built only for what is visited or walked into (most values are primitives of other types)
+        if (item !== null && item !== undefined && (visited || typeof item === 'object')) walkItem(item, child, ix, w, `${at}.${key}[${i}]`, visited);
       }
-      if (typeof item !== 'object') continue;
-      if (child.type === '') walkIn(item as Json, typeName, child.path, defs, types, visit, here);
-      else if (child.type === 'Resource') {
-        const t = (item as Json).resourceType;
-        if (typeof t === 'string') walkIn(item as Json, t, t, defs, types, visit, here);
-      } else walkIn(item as Json, child.type, child.type, defs, types, visit, here);
+    } else if (v !== null && v !== undefined && (visited || typeof v === 'object')) {
+      walkItem(v, child, ix, w, `${at}.${key}`, visited);
     }
   }
+}
+
+function walkItem(item: unknown, child: Child, ix: Map<string, Map<string, Child>>, w: Walk, here: string, visited: boolean): void {
+  if (visited) w.visit(item, child.type, here);
+  if (typeof item !== 'object') return;
+  if (child.type === '') return walkIn(item as Json, ix, child.path, w, here);
+  const typeName = child.type === 'Resource' ? (item as Json).resourceType : child.type;
+  if (typeof typeName !== 'string') return;
+  const inner = typeIndex(w.defs, typeName);
+  if (inner) walkIn(item as Json, inner, typeName, w, here);
 }

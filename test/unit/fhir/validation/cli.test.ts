@@ -1,6 +1,6 @@
 /**
  * `helsebro validate` (src/fhir/validation/cli.ts): the Java validator's report layout, exit status 0/1/2,
- * JSON and XML files.
+ * JSON and XML files, and the same checks as $validate (src/fhir/validation/conformance-checks.ts).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,6 +54,20 @@ t.test('--profile: an unknown profile is a warning; one loaded with --ig is chec
   const checked = run([good, '--profile', url, '--ig', ig]);
   t.equal(checked.status, 1, 'good.json has no birthDate');
   t.match(checked.out, /\*FAILURE\*: 1 errors.*\n {2}Error @ Patient\.birthDate: Profile http:\/\/helsebro\.test\/StructureDefinition\/dms-patient: Patient\.birthDate: minimum required = 1/);
+});
+
+t.test("$validate's checks run too: extensions against their definitions (extensibility.html)", async (t) => {
+  const unknown = file('unknown-ext.json', JSON.stringify({ resourceType: 'Patient', extension: [{ url: 'http://helsebro.test/StructureDefinition/ukjent', valueString: 'x' }], gender: 'female' }));
+  const r = run([unknown]);
+  t.equal(r.status, 0, 'an extension whose definition is not held is a warning');
+  t.match(r.out, /Success: 0 errors, 1 warnings, 0 notes\n {2}Warning @ Patient\.extension\[0\]: The extension http:\/\/helsebro\.test\/StructureDefinition\/ukjent could not be found so is not allowed here/);
+  // R4 patient-birthTime has the context Patient.birthDate: on the Patient itself it is not allowed
+  const misplaced = file('misplaced-ext.json', JSON.stringify({ resourceType: 'Patient', birthDate: '1980-11-01', extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/patient-birthTime', valueDateTime: '1980-11-01T10:15:00+01:00' }] }));
+  const bad = run([misplaced]);
+  t.equal(bad.status, 1, 'an error: exit 1');
+  t.match(bad.out, /\*FAILURE\*: 1 errors, 0 warnings, 0 notes\n {2}Error @ Patient: The extension http:\/\/hl7\.org\/fhir\/StructureDefinition\/patient-birthTime is not allowed to be used at this point/);
+  const placed = file('placed-ext.json', JSON.stringify({ resourceType: 'Patient', birthDate: '1980-11-01', _birthDate: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/patient-birthTime', valueDateTime: '1980-11-01T10:15:00+01:00' }] } }));
+  t.equal(run([placed]).status, 0, 'on Patient.birthDate it is allowed');
 });
 
 t.test('a wrong command line or an unreadable file: exit 2', async (t) => {

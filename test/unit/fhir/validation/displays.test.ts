@@ -40,6 +40,6 @@ t.test("a profile's bound value set may give the code displays of its own", asyn
     differential: { element: [{ id: 'Patient', path: 'Patient' }, { id: 'Patient.contact.relationship', path: 'Patient.contact.relationship', binding: { strength: 'required', valueSet: '#roles' } }] },
   } as unknown as StructureDefinition;
   const r = contact({ system: V2_0131, code: 'C', display: 'Nødkontakt' });
-  t.same(seen(r, { profile }), [], "the value set's display");
+  t.same(seen(r, { profiles: [profile] }), [], "the value set's display");
   t.same(seen(r), ['error Patient.contact[0].relationship[0].coding[0].display'], 'without the profile only the code system counts');
 });

@@ -31,3 +31,22 @@ t.test('Attachment.size is the byte count of its data', async (t) => {
   t.same(errors(v, media({ url: 'http://example.org/x.txt', size: 100 })), [], 'no data: the size is of what the url gives');
   t.match(errors(v, media({ data: 'aGVpIHDDpSBkZWc=', size: 100 })), [{ code: 'FHIR_STRUCTURE', expression: 'Media.content', message: 'Stated Attachment Size 100 does not match actual attachment size 11' }]);
 });
+
+t.test('one walk for the object rules: ele-1 inside an extension of a primitive, narratives and Questionnaires in Bundle entries', async (t) => {
+  // an `_x` object's own children are walked: the extension's value has an `_x` of its own with only an id
+  const nested = patient({ _birthDate: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/patient-birthTime', _valueDateTime: { id: 'v1' } }] } });
+  t.match(errors(v, nested).filter((e) => /ele-1/.test(e.message)), [{ code: 'FHIR_INVARIANT', expression: 'Patient.birthDate.extension[0].valueDateTime' }]);
+  // txt-1 (narrative.html#rules) and que-12 (as R4B/R5 read it) on entries, ele-1 on the Bundle, all from one walk
+  const bundle = {
+    resourceType: 'Bundle', type: 'collection', _timestamp: { id: 't1' },
+    entry: [
+      { fullUrl: 'urn:uuid:5e0b1c6a-6a43-4b7e-9c1a-2f4a8f1e0a01', resource: patient({ text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml"><script>x()</script>Kari</div>' } }) },
+      { fullUrl: 'urn:uuid:5e0b1c6a-6a43-4b7e-9c1a-2f4a8f1e0a02', resource: { resourceType: 'Questionnaire', status: 'draft', item: [
+        { linkId: 'a', type: 'boolean' }, { linkId: 'b', type: 'boolean' },
+        { linkId: 'c', type: 'string', enableWhen: [{ question: 'a', operator: 'exists', answerBoolean: true }, { question: 'b', operator: 'exists', answerBoolean: true }] },
+      ] } },
+    ],
+  };
+  const found = errors(v, bundle).map((e) => `${e.expression} ${e.message.slice(0, 6)}`);
+  t.same(found, ['Bundle.entry[0].resource.text.div txt-1:', 'Bundle.timestamp ele-1:', 'Bundle.entry[1].resource.item[2] que-12']);
+});
