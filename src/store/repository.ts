@@ -82,6 +82,27 @@ export interface SearchPage {
   total?: number;
 }
 
+/** What the room board reads (Location/$board: src/fhir/operations/board.ts), in one query on the SQL
+ * stores (../sql/board.ts). Live current versions only; each list sorted by id (then its second key). */
+export interface BoardRows {
+  /** The site's Location, absent when there is none (never created, or deleted) */
+  site?: { id: string; raw: string };
+  /** Every Location under the site through Location.partOf (search parameter partof), at any depth; a
+   * deleted Location is not there, and neither is what hangs only under it */
+  places: { id: string; raw: string }[];
+  /** Location.operationalStatus of those places (their operational-status token rows) */
+  statuses: { place: string; system: string | null; code: string }[];
+  /** Encounters with a place among their current-location rows (an active Encounter.location entry) and
+   * Encounter.status one of BOARD_ENCOUNTER_STATUSES: one row per Encounter and place */
+  encounters: { id: string; place: string; raw: string }[];
+  /** The Patients those Encounters have as subject: one row per Patient and Encounter */
+  patients: { id: string; encounter: string; raw: string }[];
+}
+
+/** Encounter.status values of a patient who holds a place now (https://hl7.org/fhir/R4/valueset-encounter-status.html):
+ * arrived, triaged and in-progress are there; onleave keeps the bed. planned has not come, finished/cancelled left. */
+export const BOARD_ENCOUNTER_STATUSES: readonly string[] = ['arrived', 'triaged', 'in-progress', 'onleave'];
+
 export interface Repository {
   readonly kind: string;
   /** Current version; throws FHIR_NOT_FOUND, or FHIR_GONE when the latest version is a delete */
@@ -101,6 +122,8 @@ export interface Repository {
   delete(resourceType: string, id: string, opts?: DeleteOptions): Promise<StoredResource | undefined>;
   history(scope: HistoryScope, opts: HistoryOptions): Promise<HistoryPage>;
   search(plan: SearchPlan): Promise<SearchPage>;
+  /** The room board of a site (a Location id): see BoardRows */
+  board(siteId: string): Promise<BoardRows>;
   /** Rebuilds the index rows of every current resource of these types (all types when omitted) from the
    * search parameters registered now; one transaction, writers wait. Returns the number of resources. */
   reindex(resourceTypes?: readonly string[]): Promise<number>;

@@ -28,11 +28,12 @@ import { FhirError } from '../../errors/fhir-error.ts';
 import type { SearchPlan } from '../../search/plan.ts';
 import { MonotonicClock } from '../clock.ts';
 import type {
-  CreateOptions, DeleteOptions, HistoryOptions, HistoryPage, HistoryScope, Repository, SearchPage, StoredResource,
+  BoardRows, CreateOptions, DeleteOptions, HistoryOptions, HistoryPage, HistoryScope, Repository, SearchPage, StoredResource,
   UpdateOptions, UpdateResult,
 } from '../repository.ts';
 import { bind, call, col, exec, render, slot, type Query } from '../sql/builder.ts';
 import { sqliteDialect } from '../sql/dialect.ts';
+import { runBoard } from '../sql/board.ts';
 import { runHistory } from '../sql/history.ts';
 import { migrate, needsReindex } from '../sql/migrations/index.ts';
 import { runSearch } from '../sql/search.ts';
@@ -241,6 +242,10 @@ export class SqliteRepository implements Repository {
 
   search(plan: SearchPlan): Promise<SearchPage> {
     return runSearch(this.#gatedReader, plan, true, this.#counts);
+  }
+
+  board(siteId: string): Promise<BoardRows> {
+    return runBoard(this.#gatedReader, siteId);
   }
 
   async reindex(resourceTypes?: readonly string[]): Promise<number> {
