@@ -26,7 +26,8 @@
  * Fast enough to poll: the store reads everything in one statement (src/store/sql/board.ts, through the
  * search parameter Encounter current-location); the answer is written as text around the stored JSON
  * (like search Bundles, ./../bundle/json.ts), so Locations, Encounters and Patients are never parsed or
- * re-serialised; only the Encounters are parsed, to check their location periods. Measured: bench/board.ts.
+ * re-serialised; only the Encounters are parsed, to check their location periods, and each version once
+ * (activePeriods keeps the periods by the stored text). Measured: bench/board.ts.
  */
 import type { Encounter } from '@medplum/fhirtypes';
 import { FhirError } from '../../errors/fhir-error.ts';
@@ -58,34 +59,51 @@ export const board: Handler = async (env, req, p) => {
   const siteId = siteIdOf(value, req.context.baseUrl);
   const rows = await env.repo.board(siteId);
   if (!rows.site) throw new FhirError('FHIR_BOARD_SITE_UNKNOWN', { id: siteId, expression: 'site' });
-  return { status: 200, raw: boardJson(rows, new Date().toISOString()), headers: { 'cache-control': 'no-store' } };
+  return { status: 200, raw: boardJson(rows, Date.now()), headers: { 'cache-control': 'no-store' } };
 };
 
-/** Whether the Encounter has an active location entry for Location/`place` whose period covers `now` */
-function isAt(e: Encounter, place: string, now: string): boolean {
-  return (e.location ?? []).some((l) => {
-    if (l.status !== 'active' || !sameLocation(l.location?.reference, place)) return false;
+/** The active Encounter.location entries of an Encounter version: place id -> [low, high) in epoch ms
+ * (low: the start at its precision, or -Infinity; high: the end of the end's precision, or +Infinity) */
+type ActivePeriods = Map<string, [number, number][]>;
+
+/** Active periods by Encounter id, with the stored text they came from. A board polled every few seconds
+ * sees the same versions again and again; a changed text (a new version) is parsed again. Bounded. */
+const periodCache = new Map<string, { raw: string; periods: ActivePeriods }>();
+const PERIOD_CACHE_MAX = 50_000;
+
+function activePeriods(id: string, raw: string): ActivePeriods {
+  const hit = periodCache.get(id);
+  if (hit && hit.raw === raw) return hit.periods;
+  const periods: ActivePeriods = new Map();
+  for (const l of (JSON.parse(raw) as Encounter).location ?? []) {
+    const place = l.status === 'active' ? locationId(l.location?.reference) : undefined;
+    if (place === undefined) continue;
     const start = l.period?.start === undefined ? undefined : parseDateRange(l.period.start);
     const end = l.period?.end === undefined ? undefined : parseDateRange(l.period.end);
-    return (start === undefined || start.low <= now) && (end === undefined || end.high > now);
-  });
+    const list = periods.get(place) ?? [];
+    list.push([start ? Date.parse(start.low) : -Infinity, end ? Date.parse(end.high) : Infinity]);
+    periods.set(place, list);
+  }
+  if (periodCache.size >= PERIOD_CACHE_MAX) periodCache.clear();
+  periodCache.set(id, { raw, periods });
+  return periods;
 }
 
-/** A relative reference as the index reads it: Location/[id], optionally with a version */
-const sameLocation = (ref: string | undefined, id: string): boolean =>
-  ref === `Location/${id}` || (ref !== undefined && ref.startsWith(`Location/${id}/_history/`));
+/** The Location id of a relative reference as the index reads it (Location/[id], optionally versioned) */
+function locationId(ref: string | undefined): string | undefined {
+  const m = ref === undefined ? null : /^Location\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[^/]+)?$/.exec(ref);
+  return m ? m[1] : undefined;
+}
 
 /** The Parameters text: stored JSON texts spliced in as they are */
-export function boardJson(rows: BoardRows, now: string): string {
+export function boardJson(rows: BoardRows, now: number): string {
   const placeIds = new Set(rows.places.map((p) => p.id));
-  const parsed = new Map<string, Encounter>();
   const encountersAt = new Map<string, string[]>();
   const kept = new Map<string, string>();
   for (const e of rows.encounters) {
     if (!placeIds.has(e.place)) continue; // at the site itself, not at one of its places
-    let enc = parsed.get(e.id);
-    if (!enc) parsed.set(e.id, (enc = JSON.parse(e.raw) as Encounter));
-    if (!isAt(enc, e.place, now)) continue;
+    // an active entry for this place whose period covers now (start <= now < end, each at its precision)
+    if (!activePeriods(e.id, e.raw).get(e.place)?.some(([low, high]) => low <= now && now < high)) continue;
     kept.set(e.id, e.raw);
     let at = encountersAt.get(e.place);
     if (!at) encountersAt.set(e.place, (at = []));

@@ -48,11 +48,11 @@ export function boardStatement(): Compound {
   const place: Select = { kind: 'select', from: 'resource_current', as: 'c', columns: [col('c', 'id')], where: head(LOCATION, val(slot(0))) };
   const under: Select = {
     kind: 'select', from: 'place', as: 'p', columns: [col('r', 'id')],
-    joins: [{ table: 'idx_reference', as: 'r', on: refTo('r', LOCATION, 'partof', LOCATION, col('p', 'id')) }],
+    joins: [{ table: 'idx_reference', as: 'r', on: refTo('r', LOCATION, 'partof', LOCATION, col('p', 'id')), fixed: true }],
   };
   const enc: Select = {
     kind: 'select', from: 'place', as: 'p', columns: [col('r', 'id'), col('r', 'target_id')],
-    joins: [{ table: 'idx_reference', as: 'r', on: refTo('r', ENCOUNTER, 'current-location', LOCATION, col('p', 'id')) }],
+    joins: [{ table: 'idx_reference', as: 'r', on: refTo('r', ENCOUNTER, 'current-location', LOCATION, col('p', 'id')), fixed: true }],
     where: exists({
       kind: 'select', from: 'idx_token', as: 's', columns: [col('s', 'id')],
       where: and(eq(col('s', 'type'), val(ENCOUNTER)), eq(col('s', 'id'), col('r', 'id')), eq(col('s', 'param'), val('status')),
@@ -61,21 +61,21 @@ export function boardStatement(): Compound {
   };
   const locations: Select = {
     kind: 'select', from: 'place', as: 'p', columns: row('L', col('c', 'id'), lit(null), lit(null), col('c', 'json')),
-    joins: [{ table: 'resource_current', as: 'c', on: head(LOCATION, col('p', 'id')) }],
+    joins: [{ table: 'resource_current', as: 'c', on: head(LOCATION, col('p', 'id')), fixed: true }],
   };
   const statuses: Select = {
     kind: 'select', from: 'place', as: 'p', columns: row('S', col('t', 'id'), lit(null), col('t', 'system'), col('t', 'code')),
-    joins: [{ table: 'idx_token', as: 't', on: and(eq(col('t', 'type'), val(LOCATION)), eq(col('t', 'id'), col('p', 'id')), eq(col('t', 'param'), val('operational-status')))! }],
+    joins: [{ table: 'idx_token', as: 't', on: and(eq(col('t', 'type'), val(LOCATION)), eq(col('t', 'id'), col('p', 'id')), eq(col('t', 'param'), val('operational-status')))!, fixed: true }],
   };
   const encounters: Select = {
     kind: 'select', from: 'enc', as: 'e', columns: row('E', col('c', 'id'), col('e', 'place'), lit(null), col('c', 'json')),
-    joins: [{ table: 'resource_current', as: 'c', on: head(ENCOUNTER, col('e', 'id')) }],
+    joins: [{ table: 'resource_current', as: 'c', on: head(ENCOUNTER, col('e', 'id')), fixed: true }],
   };
   const patients: Select = {
     kind: 'select', from: 'enc', as: 'e', columns: row('P', col('c', 'id'), col('e', 'id'), lit(null), col('c', 'json')),
     joins: [
-      { table: 'idx_reference', as: 'r', on: and(eq(col('r', 'type'), val(ENCOUNTER)), eq(col('r', 'id'), col('e', 'id')), eq(col('r', 'param'), val('subject')), eq(col('r', 'target_type'), val('Patient')))! },
-      { table: 'resource_current', as: 'c', on: head('Patient', col('r', 'target_id')) },
+      { table: 'idx_reference', as: 'r', on: and(eq(col('r', 'type'), val(ENCOUNTER)), eq(col('r', 'id'), col('e', 'id')), eq(col('r', 'param'), val('subject')), eq(col('r', 'target_type'), val('Patient')))!, fixed: true },
+      { table: 'resource_current', as: 'c', on: head('Patient', col('r', 'target_id')), fixed: true },
     ],
   };
   return union('UNION ALL', [locations, statuses, encounters, patients], {

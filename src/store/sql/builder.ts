@@ -85,8 +85,11 @@ export interface Select {
   readonly columns: readonly (Expr | { readonly expr: Expr; readonly as: string })[];
   /** SELECT DISTINCT */
   readonly distinct?: boolean;
-  /** Inner joins after `from`, in order */
-  readonly joins?: readonly { readonly table: string; readonly as: string; readonly on: Expr }[];
+  /** Inner joins after `from`, in order. `fixed`: the tables before it stay the outer loop (rendered
+   * `CROSS JOIN t a` with its condition in the WHERE: SQLite keeps that order,
+   * https://sqlite.org/optoverview.html#crossjoin ; PostgreSQL plans it as the inner join it is). For a
+   * join on a CTE, whose size SQLite cannot estimate. */
+  readonly joins?: readonly { readonly table: string; readonly as: string; readonly on: Expr; readonly fixed?: boolean }[];
   readonly where?: Expr;
   readonly groupBy?: readonly Expr[];
   readonly orderBy?: readonly Order[];
@@ -234,8 +237,15 @@ class Renderer {
     const head = this.with(s.with);
     const cols = s.columns.map((c) => ('kind' in c ? this.expr(c) : `${this.expr(c.expr)} AS ${ident(c.as)}`));
     let sql = `${head}SELECT ${s.distinct ? 'DISTINCT ' : ''}${cols.join(', ')} FROM ${ident(s.from)}${s.as ? ` ${ident(s.as)}` : ''}`;
-    for (const j of s.joins ?? []) sql += ` JOIN ${ident(j.table)} ${ident(j.as)} ON ${this.expr(j.on)}`;
-    if (s.where) sql += ` WHERE ${this.expr(s.where)}`;
+    const fixed: Expr[] = [];
+    for (const j of s.joins ?? []) {
+      if (j.fixed) {
+        sql += ` CROSS JOIN ${ident(j.table)} ${ident(j.as)}`;
+        fixed.push(j.on);
+      } else sql += ` JOIN ${ident(j.table)} ${ident(j.as)} ON ${this.expr(j.on)}`;
+    }
+    const where = and(...fixed, s.where);
+    if (where) sql += ` WHERE ${this.expr(where)}`;
     if (s.groupBy && s.groupBy.length > 0) sql += ` GROUP BY ${s.groupBy.map((g) => this.expr(g)).join(', ')}`;
     if (s.orderBy && s.orderBy.length > 0) {
       sql += ` ORDER BY ${s.orderBy.map((o) => `${this.expr(o.expr)}${o.descending ? ' DESC' : ' ASC'}${o.nullsLast ? ' NULLS LAST' : ''}`).join(', ')}`;

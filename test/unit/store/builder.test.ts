@@ -94,6 +94,8 @@ t.test('WITH RECURSIVE, MATERIALIZED, UNION / UNION ALL and literals print alike
   const tail = "SELECT 'T' AS kind, t.id FROM tree t UNION ALL SELECT NULL AS kind, l.id FROM leaf l";
   t.equal(render(q, sqliteDialect).sql, `WITH RECURSIVE tree (id) AS (SELECT e.child FROM edge e WHERE e.parent = ? UNION SELECT e.child FROM tree t JOIN edge e ON e.parent = t.id), leaf (id) AS MATERIALIZED (SELECT t.id FROM tree t WHERE t.id = ?) ${tail}`);
   t.equal(render(q, postgresDialect).sql, `WITH RECURSIVE tree (id) AS (SELECT e.child FROM edge e WHERE e.parent = $1 UNION SELECT e.child FROM tree t JOIN edge e ON e.parent = t.id), leaf (id) AS MATERIALIZED (SELECT t.id FROM tree t WHERE t.id = $2) ${tail}`);
+  const fixed: Select = { kind: 'select', from: 'tree', as: 't', columns: [col('e', 'child')], joins: [{ table: 'edge', as: 'e', on: eq(col('e', 'parent'), col('t', 'id')), fixed: true }], where: eq(col('e', 'child'), val('c')) };
+  t.equal(render(fixed, postgresDialect).sql, 'SELECT e.child FROM tree t CROSS JOIN edge e WHERE (e.parent = t.id AND e.child = $1)', 'a fixed join: CROSS JOIN, its condition in the WHERE (no ON, which PostgreSQL refuses after CROSS JOIN)');
   t.throws(() => render({ kind: 'select', from: 'x', columns: [lit("a' OR '1")] }, sqliteDialect), /unsafe SQL literal/, 'a literal can never carry SQL');
   t.throws(() => render(union('UNION', [anchor]), sqliteDialect), /fewer than two/);
   t.throws(() => render(union('UNION', [anchor, { ...step, limit: 1 }]), sqliteDialect), /ORDER BY or LIMIT/, 'SQLite refuses LIMIT inside a compound member');
