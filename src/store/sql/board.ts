@@ -5,18 +5,21 @@
  *
  *   WITH RECURSIVE place (id) AS (                       -- the site, then every Location partOf a place
  *     SELECT c.id FROM resource_current c WHERE c.type = 'Location' AND c.id = ? AND c.deleted = 0
- *     UNION SELECT r.id FROM place p JOIN idx_reference r ON r.type = 'Location' AND r.param = 'partof'
+ *     UNION SELECT r.id FROM place p CROSS JOIN idx_reference r WHERE r.type = 'Location' AND r.param = 'partof'
  *       AND r.target_type = 'Location' AND r.target_id = p.id),
  *   enc (id, place) AS MATERIALIZED (                    -- Encounters now at a place
- *     SELECT r.id, r.target_id FROM place p JOIN idx_reference r ON r.type = 'Encounter'
+ *     SELECT r.id, r.target_id FROM place p CROSS JOIN idx_reference r WHERE r.type = 'Encounter'
  *       AND r.param = 'current-location' AND r.target_type = 'Location' AND r.target_id = p.id
- *     WHERE EXISTS (SELECT s.id FROM idx_token s WHERE s.type = 'Encounter' AND s.id = r.id
- *       AND s.param = 'status' AND s.code IN ('arrived', 'triaged', 'in-progress', 'onleave')))
- *   SELECT 'L', c.id, NULL, NULL, c.json FROM place p JOIN resource_current c ON …            -- the Locations
- *   UNION ALL SELECT 'S', t.id, NULL, t.system, t.code FROM place p JOIN idx_token t ON … -- operationalStatus
- *   UNION ALL SELECT 'E', c.id, e.place, NULL, c.json FROM enc e JOIN resource_current c ON …  -- Encounters
- *   UNION ALL SELECT 'P', c.id, e.id, NULL, c.json FROM enc e JOIN idx_reference r ON … JOIN resource_current c ON …
+ *       AND EXISTS (SELECT s.id FROM idx_token s WHERE s.type = 'Encounter' AND s.id = r.id
+ *         AND s.param = 'status' AND s.code IN ('arrived', 'triaged', 'in-progress', 'onleave')))
+ *   SELECT 'L', c.id, NULL, NULL, c.json FROM place p CROSS JOIN resource_current c …        -- the Locations
+ *   UNION ALL SELECT 'S', t.id, NULL, t.system, t.code FROM place p CROSS JOIN idx_token t … -- operationalStatus
+ *   UNION ALL SELECT 'E', c.id, e.place, NULL, c.json FROM enc e CROSS JOIN resource_current c …  -- Encounters
+ *   UNION ALL SELECT 'P', c.id, e.id, NULL, c.json FROM enc e CROSS JOIN idx_reference r CROSS JOIN resource_current c …
  *
+ * The joins from a CTE are `fixed` (CROSS JOIN, condition in the WHERE): SQLite cannot estimate a CTE's size
+ * and otherwise scanned resource_current by type with an automatic index on the CTE
+ * (https://sqlite.org/optoverview.html#crossjoin; PostgreSQL plans a CROSS JOIN with a WHERE freely).
  * Every join is an index seek: idx_reference_target (type, param, target_id, …) for partOf and
  * current-location, idx_token_resource and idx_reference_resource (type, id) from an Encounter, the
  * primary key of resource_current. Index rows exist only for live current versions, so the recursion
