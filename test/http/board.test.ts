@@ -177,6 +177,18 @@ for (const { name, opts } of STORES) {
   });
 }
 
+t.test('sqlite: a kept board is never staler than the last COMMIT, nor than the clock (a period ending while nobody writes)', async (t) => {
+  const app = await makeApp(t, { store: { kind: 'sqlite', file: ':memory:' } });
+  await seed(app);
+  const url = '/fhir/Location/$board?site=Location/s';
+  const first = await call(app, { url });
+  t.equal((await call(app, { url })).body, first.body, 'unchanged data: the same answer');
+  await put(app, encounter('e9', 'in-progress', 'p3', [at('b2', 'active', { start: PAST, end: new Date(Date.now() + 1500).toISOString() })]));
+  t.same(board(await call(app, { url })).places.get('b2')!.encounters, ['Encounter/e9'], 'the write shows at once');
+  await new Promise((r) => setTimeout(r, 1600));
+  t.same(board(await call(app, { url })).places.get('b2')!.encounters, [], 'its period ended without a write: gone');
+});
+
 t.test('XML: the same Parameters, written from the JSON', async (t) => {
   const app = await makeApp(t);
   await seed(app);

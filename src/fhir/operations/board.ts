@@ -27,7 +27,9 @@
  * search parameter Encounter current-location); the answer is written as text around the stored JSON
  * (like search Bundles, ./../bundle/json.ts), so Locations, Encounters and Patients are never parsed or
  * re-serialised; only the Encounters are parsed, to check their location periods, and each version once
- * (activePeriods keeps the periods by the stored text). Measured: bench/board.ts.
+ * (activePeriods keeps the periods by the stored text). The SQLite store keeps a site's rows until the next
+ * COMMIT, and the text written for them is reused until then or until a period starts or ends, so screens
+ * polling an unchanged board cost a lookup each. Measured: bench/board.ts.
  */
 import type { Encounter } from '@medplum/fhirtypes';
 import { FhirError } from '../../errors/fhir-error.ts';
@@ -59,8 +61,21 @@ export const board: Handler = async (env, req, p) => {
   const siteId = siteIdOf(value, req.context.baseUrl);
   const rows = await env.repo.board(siteId);
   if (!rows.site) throw new FhirError('FHIR_BOARD_SITE_UNKNOWN', { id: siteId, expression: 'site' });
-  return { status: 200, raw: boardJson(rows, Date.now()), headers: { 'cache-control': 'no-store' } };
+  return { status: 200, raw: answerOf(rows, Date.now()), headers: { 'cache-control': 'no-store' } };
 };
+
+/** The answer last written for a rows object. A store that keeps its board rows until the next COMMIT
+ * (the SQLite store) hands out the same object until then, so the same object means the same committed
+ * data; the text is reused until the first period boundary after the moment it was written. */
+const answers = new WeakMap<BoardRows, { text: string; until: number }>();
+
+export function answerOf(rows: BoardRows, now: number): string {
+  const hit = answers.get(rows);
+  if (hit && now < hit.until) return hit.text;
+  const answer = boardAnswer(rows, now);
+  answers.set(rows, answer);
+  return answer.text;
+}
 
 /** The active Encounter.location entries of an Encounter version: place id -> [low, high) in epoch ms
  * (low: the start at its precision, or -Infinity; high: the end of the end's precision, or +Infinity) */
@@ -97,13 +112,21 @@ function locationId(ref: string | undefined): string | undefined {
 
 /** The Parameters text: stored JSON texts spliced in as they are */
 export function boardJson(rows: BoardRows, now: number): string {
+  return boardAnswer(rows, now).text;
+}
+
+/** The text, and until when it holds: the first start or end of an active period after `now` */
+function boardAnswer(rows: BoardRows, now: number): { text: string; until: number } {
+  let until = Infinity;
   const placeIds = new Set(rows.places.map((p) => p.id));
   const encountersAt = new Map<string, string[]>();
   const kept = new Map<string, string>();
   for (const e of rows.encounters) {
     if (!placeIds.has(e.place)) continue; // at the site itself, not at one of its places
     // an active entry for this place whose period covers now (start <= now < end, each at its precision)
-    if (!activePeriods(e.id, e.raw).get(e.place)?.some(([low, high]) => low <= now && now < high)) continue;
+    const periods = activePeriods(e.id, e.raw).get(e.place) ?? [];
+    for (const [low, high] of periods) until = Math.min(until, low > now ? low : Infinity, high > now ? high : Infinity);
+    if (!periods.some(([low, high]) => low <= now && now < high)) continue;
     kept.set(e.id, e.raw);
     let at = encountersAt.get(e.place);
     if (!at) encountersAt.set(e.place, (at = []));
@@ -135,7 +158,7 @@ export function boardJson(rows: BoardRows, now: number): string {
   }
   for (const raw of kept.values()) out.push(`{"name":"encounter","resource":${raw}}`);
   for (const raw of patients.values()) out.push(`{"name":"patient","resource":${raw}}`);
-  return `{"resourceType":"Parameters","parameter":[${out.join(',')}]}`;
+  return { text: `{"resourceType":"Parameters","parameter":[${out.join(',')}]}`, until };
 }
 
 /** ids are [A-Za-z0-9-.], so a reference needs no escaping */
