@@ -92,16 +92,13 @@ export interface BoardRows {
   places: { id: string; raw: string }[];
   /** Location.operationalStatus of those places (their operational-status token rows) */
   statuses: { place: string; system: string | null; code: string }[];
-  /** Encounters with a place among their current-location rows (an active Encounter.location entry) and
-   * Encounter.status one of BOARD_ENCOUNTER_STATUSES: one row per Encounter and place */
+  /** Encounters with a place among their current-location rows (the search parameter's expression: an
+   * active Encounter.location entry of an Encounter that is arrived, triaged, in-progress or onleave):
+   * one row per Encounter and place */
   encounters: { id: string; place: string; raw: string }[];
   /** The Patients those Encounters have as subject: one row per Patient and Encounter */
   patients: { id: string; encounter: string; raw: string }[];
 }
-
-/** Encounter.status values of a patient who holds a place now (https://hl7.org/fhir/R4/valueset-encounter-status.html):
- * arrived, triaged and in-progress are there; onleave keeps the bed. planned has not come, finished/cancelled left. */
-export const BOARD_ENCOUNTER_STATUSES: readonly string[] = ['arrived', 'triaged', 'in-progress', 'onleave'];
 
 export interface Repository {
   readonly kind: string;

@@ -1,8 +1,8 @@
 // Contract: board(siteId), the rows of the room board Location/$board (src/store/repository.ts BoardRows;
 // SQL: src/store/sql/board.ts, memory: src/store/memory/board.ts). Location.partOf at any depth
 // (https://hl7.org/fhir/R4/location-definitions.html#Location.partOf); an Encounter is a candidate for a
-// place when it has an active Encounter.location entry there (search parameter current-location) and
-// Encounter.status arrived, triaged, in-progress or onleave (https://hl7.org/fhir/R4/valueset-encounter-status.html).
+// place when it has an active Encounter.location entry there and Encounter.status arrived, triaged, in-progress
+// or onleave (https://hl7.org/fhir/R4/valueset-encounter-status.html): the search parameter current-location.
 // Periods are the operation's to check, so an active entry with any period is a row here. Synthetic data.
 import type { Test } from 'tap';
 import type { Resource } from '@medplum/fhirtypes';

@@ -213,5 +213,5 @@ t.test('Encounter?current-location searches the same rows', async (t) => {
   const app = await makeApp(t);
   await seed(app);
   const ids = (await call(app, { url: '/fhir/Encounter?current-location=Location/b2' })).json().entry?.map((e: any) => e.resource.id) ?? [];
-  t.same(ids.sort(), ['e5', 'e6'], 'active entries only, whatever their period or the Encounter status (the board adds those)');
+  t.same(ids.sort(), ['e5', 'e6'], 'active entries of in-progress Encounters, whatever their period (the board checks that); e2 finished, its entry completed');
 });

@@ -15,9 +15,12 @@
  *                   Location), operationalStatus (valueCoding, when it has one), encounter and patient
  *                   (valueReference, 0..* each) for the Encounters now at it
  *   encounter, patient (0..*)   each such resource once, by id
- * An Encounter is "now at" a place when Encounter.status is one of BOARD_ENCOUNTER_STATUSES (arrived,
- * triaged, in-progress, onleave) and it has an Encounter.location entry for the place with status active
- * whose period, when given, covers the moment of the request (start <= now < end, each at its precision).
+ * An Encounter is "now at" a place when Encounter.status is arrived, triaged, in-progress or onleave
+ * (https://hl7.org/fhir/R4/valueset-encounter-status.html: the patient is there; onleave keeps the bed;
+ * planned has not come, finished and cancelled have left) and it has an Encounter.location entry for the
+ * place with status active whose period, when given, covers the moment of the request (start <= now < end,
+ * each at its precision). The first two are the expression of our search parameter Encounter
+ * current-location, which the store's query joins on; the period is checked here.
  *
  * Why Parameters and not a Bundle: the board is a structure (which Encounter is at which bed), and a
  * collection Bundle would leave every client to rebuild it from references; Parameters keeps it, its parts

@@ -2,11 +2,9 @@
  * The room board over the memory store's Maps: the same rows, from the same index rows, as the SQL
  * stores' one query (../sql/board.ts; the contract suite holds both to one answer). BoardRows: ../repository.ts.
  */
-import { BOARD_ENCOUNTER_STATUSES, type BoardRows } from '../repository.ts';
+import type { BoardRows } from '../repository.ts';
 import { sortBoard } from '../sql/board.ts';
 import type { MemoryState, TxLog, Version } from './state.ts';
-
-const CURRENT = new Set(BOARD_ENCOUNTER_STATUSES);
 
 /** The live current versions of a type */
 function* live(state: MemoryState, tx: TxLog | undefined, type: string): Generator<Version> {
@@ -55,7 +53,6 @@ export function board(state: MemoryState, tx: TxLog | undefined, siteId: string)
   }
 
   for (const e of live(state, tx, 'Encounter')) {
-    if (!e.rows.token.some((t) => t.param === 'status' && CURRENT.has(t.code))) continue;
     const at = targets(e, 'current-location', 'Location').filter((id) => places.has(id) || id === siteId);
     for (const place of at) out.encounters.push({ id: e.s.id, place, raw: e.s.raw });
     if (at.length === 0) continue;

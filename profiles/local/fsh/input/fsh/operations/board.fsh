@@ -9,11 +9,11 @@ Title: "Encounter current location"
 * url = "https://helsebro.no/fhir/SearchParameter/encounter-current-location"
 * name = "EncounterCurrentLocation"
 * status = #active
-* description = "The locations where the patient is now: Encounter.location.location of the entries whose status is active (encounter-location-status: the patient is currently at this location, or was between the period specified). Used by the room board, Location/$board."
+* description = "The locations where the patient is now: Encounter.location.location of the entries whose status is active (encounter-location-status: the patient is currently at this location, or was between the period specified), of an Encounter whose status says the patient is there (arrived, triaged, in-progress, or onleave: the place is kept). Used by the room board, Location/$board."
 * code = #current-location
 * base = #Encounter
 * type = #reference
-* expression = "Encounter.location.where(status = 'active').location"
+* expression = "Encounter.where(status = 'arrived' or status = 'triaged' or status = 'in-progress' or status = 'onleave').location.where(status = 'active').location"
 * xpathUsage = #normal
 * target = #Location
 
