@@ -90,8 +90,6 @@ export interface BoardRows {
   /** Every Location under the site through Location.partOf (search parameter partof), at any depth; a
    * deleted Location is not there, and neither is what hangs only under it */
   places: { id: string; raw: string }[];
-  /** Location.operationalStatus of those places (their operational-status token rows) */
-  statuses: { place: string; system: string | null; code: string }[];
   /** Encounters with a place among their current-location rows (the search parameter's expression: an
    * active Encounter.location entry of an Encounter that is arrived, triaged, in-progress or onleave):
    * one row per Encounter and place */

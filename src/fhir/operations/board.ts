@@ -29,12 +29,12 @@
  * Fast enough to poll: the store reads everything in one statement (src/store/sql/board.ts, through the
  * search parameter Encounter current-location); the answer is written as text around the stored JSON
  * (like search Bundles, ./../bundle/json.ts), so Locations, Encounters and Patients are never parsed or
- * re-serialised; only the Encounters are parsed, to check their location periods, and each version once
- * (activePeriods keeps the periods by the stored text). The SQLite store keeps a site's rows until the next
+ * re-serialised; the Encounters are parsed for their location periods and the Locations for their
+ * operationalStatus, each version once (parsedOnce keeps what was read by the stored text). The SQLite store keeps a site's rows until the next
  * COMMIT, and the text written for them is reused until then or until a period starts or ends, so screens
  * polling an unchanged board cost a lookup each. Measured: bench/board.ts.
  */
-import type { Encounter } from '@medplum/fhirtypes';
+import type { Encounter, Location } from '@medplum/fhirtypes';
 import { FhirError } from '../../errors/fhir-error.ts';
 import { parseDateRange } from '../../search/date.ts';
 import type { BoardRows } from '../../store/repository.ts';
@@ -84,16 +84,30 @@ export function answerOf(rows: BoardRows, now: number): string {
  * (low: the start at its precision, or -Infinity; high: the end of the end's precision, or +Infinity) */
 type ActivePeriods = Map<string, [number, number][]>;
 
-/** Active periods by Encounter id, with the stored text they came from. A board polled every few seconds
- * sees the same versions again and again; a changed text (a new version) is parsed again. Bounded. */
-const periodCache = new Map<string, { raw: string; periods: ActivePeriods }>();
-const PERIOD_CACHE_MAX = 50_000;
+/** What the board reads from a stored resource, kept by `Type/id` with the text it came from. A board polled
+ * every few seconds sees the same versions again and again; a changed text (a new version) is parsed
+ * again. Bounded; cleared when full. */
+const parsedCache = new Map<string, { raw: string; value: unknown }>();
+const PARSED_CACHE_MAX = 50_000;
 
-function activePeriods(id: string, raw: string): ActivePeriods {
-  const hit = periodCache.get(id);
-  if (hit && hit.raw === raw) return hit.periods;
+function parsedOnce<T>(key: string, raw: string, read: (resource: never) => T): T {
+  const hit = parsedCache.get(key);
+  if (hit && hit.raw === raw) return hit.value as T;
+  const value = read(JSON.parse(raw) as never);
+  if (parsedCache.size >= PARSED_CACHE_MAX) parsedCache.clear();
+  parsedCache.set(key, { raw, value });
+  return value;
+}
+
+/** Location.operationalStatus (the bed status, v2 table 0116) as JSON text, as stored */
+const operationalStatus = (id: string, raw: string): string | undefined =>
+  parsedOnce(`Location/${id}`, raw, (l: Location) => (l.operationalStatus ? JSON.stringify(l.operationalStatus) : undefined));
+
+const activePeriods = (id: string, raw: string): ActivePeriods => parsedOnce(`Encounter/${id}`, raw, periodsOf);
+
+function periodsOf(e: Encounter): ActivePeriods {
   const periods: ActivePeriods = new Map();
-  for (const l of (JSON.parse(raw) as Encounter).location ?? []) {
+  for (const l of e.location ?? []) {
     const place = l.status === 'active' ? locationId(l.location?.reference) : undefined;
     if (place === undefined) continue;
     const start = l.period?.start === undefined ? undefined : parseDateRange(l.period.start);
@@ -102,8 +116,6 @@ function activePeriods(id: string, raw: string): ActivePeriods {
     list.push([start ? Date.parse(start.low) : -Infinity, end ? Date.parse(end.high) : Infinity]);
     periods.set(place, list);
   }
-  if (periodCache.size >= PERIOD_CACHE_MAX) periodCache.clear();
-  periodCache.set(id, { raw, periods });
   return periods;
 }
 
@@ -144,12 +156,11 @@ function boardAnswer(rows: BoardRows, now: number): { text: string; until: numbe
     if (!list) patientsOf.set(p.encounter, (list = []));
     if (!list.includes(p.id)) list.push(p.id);
   }
-  const status = new Map(rows.statuses.map((s) => [s.place, s]));
   const out: string[] = [`{"name":"site","resource":${rows.site!.raw}}`];
   for (const place of rows.places) {
     const parts = [`{"name":"location","resource":${place.raw}}`];
-    const s = status.get(place.id);
-    if (s) parts.push(`{"name":"operationalStatus","valueCoding":${JSON.stringify(s.system === null ? { code: s.code } : { system: s.system, code: s.code })}}`);
+    const status = operationalStatus(place.id, place.raw);
+    if (status) parts.push(`{"name":"operationalStatus","valueCoding":${status}}`);
     const encounters = encountersAt.get(place.id) ?? [];
     for (const id of encounters) parts.push(reference('encounter', `Encounter/${id}`));
     const seen = new Set<string>();

@@ -19,7 +19,7 @@ const targets = (v: Version, param: string, targetType: string): string[] =>
   v.rows.reference.filter((r) => r.param === param && r.targetType === targetType && r.targetId !== null).map((r) => r.targetId!);
 
 export function board(state: MemoryState, tx: TxLog | undefined, siteId: string): BoardRows {
-  const out: BoardRows = { places: [], statuses: [], encounters: [], patients: [] };
+  const out: BoardRows = { places: [], encounters: [], patients: [] };
   const site = state.current(state.versions('Location', siteId), tx);
   if (!site || site.s.deleted) return out;
   out.site = { id: siteId, raw: site.s.raw };
@@ -47,10 +47,7 @@ export function board(state: MemoryState, tx: TxLog | undefined, siteId: string)
     }
     queue = next;
   }
-  for (const [id, v] of places) {
-    out.places.push({ id, raw: v.s.raw });
-    for (const t of v.rows.token) if (t.param === 'operational-status') out.statuses.push({ place: id, system: t.system, code: t.code });
-  }
+  for (const [id, v] of places) out.places.push({ id, raw: v.s.raw });
 
   for (const e of live(state, tx, 'Encounter')) {
     const at = targets(e, 'current-location', 'Location').filter((id) => places.has(id) || id === siteId);

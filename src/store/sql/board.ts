@@ -10,10 +10,9 @@
  *   enc (id, place) AS MATERIALIZED (                    -- Encounters now at a place
  *     SELECT r.id, r.target_id FROM place p CROSS JOIN idx_reference r WHERE r.type = 'Encounter'
  *       AND r.param = 'current-location' AND r.target_type = 'Location' AND r.target_id = p.id)
- *   SELECT 'L', c.id, NULL, NULL, c.json FROM place p CROSS JOIN resource_current c …        -- the Locations
- *   UNION ALL SELECT 'S', t.id, NULL, t.system, t.code FROM place p CROSS JOIN idx_token t … -- operationalStatus
- *   UNION ALL SELECT 'E', c.id, e.place, NULL, c.json FROM enc e CROSS JOIN resource_current c …  -- Encounters
- *   UNION ALL SELECT 'P', c.id, e.id, NULL, c.json FROM enc e CROSS JOIN idx_reference r CROSS JOIN resource_current c …
+ *   SELECT 'L', c.id, NULL, c.json FROM place p CROSS JOIN resource_current c …              -- the Locations
+ *   UNION ALL SELECT 'E', c.id, e.place, c.json FROM enc e CROSS JOIN resource_current c …   -- Encounters
+ *   UNION ALL SELECT 'P', c.id, e.id, c.json FROM enc e CROSS JOIN idx_reference r CROSS JOIN resource_current c …
  *
  * The joins from a CTE are `fixed` (CROSS JOIN, condition in the WHERE): SQLite cannot estimate a CTE's size
  * and otherwise scanned resource_current by type with an automatic index on the CTE
@@ -21,7 +20,7 @@
  * current-location rows exist only for Encounters whose status is arrived, triaged, in-progress or onleave
  * (its expression says so), so `enc` needs no status check (an EXISTS on the status rows cost a quarter of
  * the statement). Every join is an index seek: idx_reference_target (type, param, target_id, …) for partOf and
- * current-location, idx_token_resource and idx_reference_resource (type, id) from a place or an Encounter, the
+ * current-location, idx_reference_resource (type, id) from an Encounter, the
  * primary key of resource_current. Index rows exist only for live current versions, so the recursion
  * needs no head table; UNION (not UNION ALL) in `place` ends it on a partOf cycle. The anchor reads the
  * site's head, so a site that does not exist gives no 'L' row for it (the operation's 404) in the same
@@ -42,9 +41,9 @@ const refTo = (r: string, type: string, param: string, targetType: string, targe
 /** The live head of `type` whose id is `id` */
 const head = (type: string, id: Expr): Expr => and(eq(col('c', 'type'), val(type)), eq(col('c', 'id'), id), eq(col('c', 'deleted'), val(0)))!;
 
-/** A row of the result: kind tag, id, the id it hangs on, a token system, a text (JSON or code) */
-const row = (kind: string, id: Expr, on: Expr, system: Expr, text: Expr): Select['columns'] => [
-  { expr: lit(kind), as: 'kind' }, { expr: id, as: 'id' }, { expr: on, as: 'ref' }, { expr: system, as: 'sys' }, { expr: text, as: 'body' },
+/** A row of the result: kind tag, id, the id it hangs on, the stored JSON */
+const row = (kind: string, id: Expr, on: Expr, json: Expr): Select['columns'] => [
+  { expr: lit(kind), as: 'kind' }, { expr: id, as: 'id' }, { expr: on, as: 'ref' }, { expr: json, as: 'body' },
 ];
 
 export function boardStatement(): Compound {
@@ -58,25 +57,21 @@ export function boardStatement(): Compound {
     joins: [{ table: 'idx_reference', as: 'r', on: refTo('r', ENCOUNTER, 'current-location', LOCATION, col('p', 'id')), fixed: true }],
   };
   const locations: Select = {
-    kind: 'select', from: 'place', as: 'p', columns: row('L', col('c', 'id'), lit(null), lit(null), col('c', 'json')),
+    kind: 'select', from: 'place', as: 'p', columns: row('L', col('c', 'id'), lit(null), col('c', 'json')),
     joins: [{ table: 'resource_current', as: 'c', on: head(LOCATION, col('p', 'id')), fixed: true }],
   };
-  const statuses: Select = {
-    kind: 'select', from: 'place', as: 'p', columns: row('S', col('t', 'id'), lit(null), col('t', 'system'), col('t', 'code')),
-    joins: [{ table: 'idx_token', as: 't', on: and(eq(col('t', 'type'), val(LOCATION)), eq(col('t', 'id'), col('p', 'id')), eq(col('t', 'param'), val('operational-status')))!, fixed: true }],
-  };
   const encounters: Select = {
-    kind: 'select', from: 'enc', as: 'e', columns: row('E', col('c', 'id'), col('e', 'place'), lit(null), col('c', 'json')),
+    kind: 'select', from: 'enc', as: 'e', columns: row('E', col('c', 'id'), col('e', 'place'), col('c', 'json')),
     joins: [{ table: 'resource_current', as: 'c', on: head(ENCOUNTER, col('e', 'id')), fixed: true }],
   };
   const patients: Select = {
-    kind: 'select', from: 'enc', as: 'e', columns: row('P', col('c', 'id'), col('e', 'id'), lit(null), col('c', 'json')),
+    kind: 'select', from: 'enc', as: 'e', columns: row('P', col('c', 'id'), col('e', 'id'), col('c', 'json')),
     joins: [
       { table: 'idx_reference', as: 'r', on: and(eq(col('r', 'type'), val(ENCOUNTER)), eq(col('r', 'id'), col('e', 'id')), eq(col('r', 'param'), val('subject')), eq(col('r', 'target_type'), val('Patient')))!, fixed: true },
       { table: 'resource_current', as: 'c', on: head('Patient', col('r', 'target_id')), fixed: true },
     ],
   };
-  return union('UNION ALL', [locations, statuses, encounters, patients], {
+  return union('UNION ALL', [locations, encounters, patients], {
     recursive: true,
     ctes: [
       { name: 'place', columns: ['id'], query: union('UNION', [place, under]) },
@@ -97,16 +92,13 @@ export function boardQuery(dialect: Dialect): Query {
 export async function runBoard(conn: Connection, siteId: string): Promise<BoardRows> {
   const q = boardQuery(conn.dialect);
   const { rows } = await conn.query(q.sql, bind(q, [siteId]));
-  const out: BoardRows = { places: [], statuses: [], encounters: [], patients: [] };
+  const out: BoardRows = { places: [], encounters: [], patients: [] };
   for (const r of rows) {
     const id = String(r.id);
     switch (r.kind) {
       case 'L':
         if (id === siteId) out.site = { id, raw: String(r.body) };
         else out.places.push({ id, raw: String(r.body) });
-        break;
-      case 'S':
-        if (id !== siteId) out.statuses.push({ place: id, system: r.sys === null ? null : String(r.sys), code: String(r.body) });
         break;
       case 'E':
         out.encounters.push({ id, place: String(r.ref), raw: String(r.body) });
@@ -131,7 +123,6 @@ const byKeys = <T>(...keys: ((x: T) => string)[]) => (a: T, b: T): number => {
 /** The order every store answers in (ids compare as the bytes SQLite's BINARY collation compares) */
 export function sortBoard(b: BoardRows): BoardRows {
   b.places.sort(byKeys((p) => p.id));
-  b.statuses.sort(byKeys((s) => s.place, (s) => s.system ?? '', (s) => s.code));
   b.encounters.sort(byKeys((e) => e.id, (e) => e.place));
   b.patients.sort(byKeys((p) => p.id, (p) => p.encounter));
   return b;

@@ -61,7 +61,7 @@ Title: "DMS room board"
 * parameter[2].part[1].min = 0
 * parameter[2].part[1].max = "1"
 * parameter[2].part[1].type = #Coding
-* parameter[2].part[1].documentation = "Location.operationalStatus (system and code), when the Location has one"
+* parameter[2].part[1].documentation = "Location.operationalStatus as stored, when the Location has one"
 * parameter[2].part[2].name = #encounter
 * parameter[2].part[2].use = #out
 * parameter[2].part[2].min = 0
