@@ -237,7 +237,7 @@ async function main(): Promise<void> {
       const ip = await inProcess(file, cached);
       bytes = ip.bytes;
       log(`in-process, ${cached ? 'cached' : 'uncached'}: p50 ${ip.p50.toFixed(3)} ms, p99 ${ip.p99.toFixed(3)} ms, max ${ip.max.toFixed(2)} ms, answer ${ip.bytes.toLocaleString('en-US')} bytes`);
-      rows.push([`in-process, ${cached ? 'kept rows and text' : 'uncached'}`, '-', '-', ip.p50.toFixed(2), ip.p99.toFixed(2), '-', verdict(ip.p99)]);
+      rows.push([`in-process, ${cached ? 'kept rows and text' : 'uncached'}`, '-', '-', ip.p50.toFixed(3), ip.p99.toFixed(3), '-', verdict(ip.p99)]);
     }
     const path = '/fhir/Location/$board?site=Location/kystby';
     for (const cached of [false, true]) {
