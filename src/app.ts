@@ -14,6 +14,7 @@ import { lazyChildLogger } from './http/lazy-logger.ts';
 import { redactUrl } from './http/redact.ts';
 import { registerFhirRoutes } from './http/routes/fhir.ts';
 import { createRepository } from './store/index.ts';
+import { loadTerminologyFolder } from './terminology/folder.ts';
 import { RequestIds, requestIdFor } from './http/request-id.ts';
 import { accessLogger, fastReadServerFactory, type FastReadState } from './http/fast-read.ts';
 import type { Repository } from './store/repository.ts';
@@ -37,6 +38,8 @@ declare module 'fastify' {
 export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance> {
   const { repository, logger, fastRead = true, ...rest } = opts;
   const options = withDefaults(rest);
+  // read before the store opens: a malformed code list stops the boot (FHIR_SERVICE_UNAVAILABLE, naming the file)
+  const codeLists = options.terminologyDir === undefined ? undefined : loadTerminologyFolder(options.terminologyDir);
   const repo = repository ?? (await createRepository(options.store));
   const requestIds = new RequestIds();
   const fast: FastReadState = { closing: false };
@@ -62,8 +65,9 @@ export async function buildApp(opts: BuildOptions = {}): Promise<FastifyInstance
   const router = new FhirRouter(repo, {
     validator: new ResourceValidator({ level: options.validation }),
     options,
-    conformance: new ConformanceRegistry(repo),
+    conformance: new ConformanceRegistry(repo, codeLists?.resources),
   });
+  if (codeLists) app.log.info({ dir: codeLists.dir, ...codeLists.counts, imports: codeLists.provenance }, 'terminology folder loaded');
   // SearchParameter resources stored earlier: pending until their types are reindexed (in the background)
   await loadCustomParameters(repo);
   if (pendingParameters().urls.length > 0) {

@@ -3,13 +3,13 @@
  * Further commands (convert) arrive with their issues.
  */
 import { runValidate } from './fhir/validation/cli.ts';
-import { serve } from './server.ts';
+import { bootFailed, serve } from './server.ts';
 
 export async function main(args: string[]): Promise<void> {
   const [command = 'serve', ...rest] = args;
   switch (command) {
     case 'serve':
-      await serve();
+      await serve().catch(bootFailed);
       return;
     case 'validate':
       process.exitCode = runValidate(rest);

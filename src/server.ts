@@ -4,11 +4,15 @@
  * HELSEBRO_DB (data/helsebro.db), HELSEBRO_SYNCHRONOUS (FULL|NORMAL), HELSEBRO_VALIDATION (schema|full),
  * HELSEBRO_REFERENTIAL_INTEGRITY (enforce|lenient), HELSEBRO_ENFORCE_PROFILES (on: writes must meet the profiles
  * they claim), HELSEBRO_BASE_URL, HELSEBRO_LOG_LEVEL (info),
- * HELSEBRO_COUNT_CACHE (on|off: search totals kept until the next commit, src/store/sql/count-cache.ts).
+ * HELSEBRO_COUNT_CACHE (on|off: search totals kept until the next commit, src/store/sql/count-cache.ts),
+ * HELSEBRO_TERMINOLOGY_DIR (the code lists read at boot, src/terminology/folder.ts; default data/terminology when
+ * that folder exists; a folder named here must exist; empty: none).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { buildApp } from './app.ts';
+import { isFhirError } from './errors/fhir-error.ts';
+import { terminologyDirFromEnv } from './terminology/folder.ts';
 import { ResourceValidator } from './fhir/validation/index.ts';
 import { DEFAULT_OPTIONS, type HelsebroOptions, type StoreOptions } from './config/options.ts';
 
@@ -28,6 +32,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<He
   if (env.HELSEBRO_ENFORCE_PROFILES === 'on') out.enforceProfiles = true;
   if (env.HELSEBRO_LOG_LEVEL) out.logLevel = env.HELSEBRO_LOG_LEVEL;
   if (env.HELSEBRO_BODY_LIMIT) out.bodyLimit = Number(env.HELSEBRO_BODY_LIMIT);
+  const terminologyDir = terminologyDirFromEnv(env);
+  if (terminologyDir !== undefined) out.terminologyDir = terminologyDir;
   return out;
 }
 
@@ -54,9 +60,10 @@ export async function serve(env: NodeJS.ProcessEnv = process.env): Promise<void>
   app.log.info({ store: options.store?.kind ?? DEFAULT_OPTIONS.store.kind, validation: options.validation ?? DEFAULT_OPTIONS.validation }, 'Helsebro FHIR R4 server ready');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  serve().catch((e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
+/** A boot that cannot go on: a coded error (a malformed terminology folder, ...) is one line; anything else a fault with its stack */
+export function bootFailed(e: unknown): never {
+  console.error(isFhirError(e) ? `helsebro: cannot start: ${e.message}` : e);
+  process.exit(1);
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) serve().catch(bootFailed);

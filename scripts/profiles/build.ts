@@ -37,13 +37,22 @@ const EXPECTED_WARNING = new RegExp([
   /^warn\s+The FSHOnly property is set to true, so no output specific to IG creation will be generated\. The following properties are unused and only relevant for IG creation: id, name\./.source,
 ].join('|'));
 
-/** Runs SUSHI into a fresh temporary folder; returns the compiled files by their target path (relative to profiles/local) */
-export function compile(log: (s: string) => void = (s) => console.log(s)): Map<string, string> {
-  const cache = DEFAULT_CACHE;
-  buildFhirCache(cache, log);
+export interface CompileOptions {
+  /** the SUSHI project (default profiles/local/fsh) */
+  project?: string;
+  /** HOME for SUSHI, the folder holding .fhir/packages (default the cache ./fhir-cache.ts builds) */
+  home?: string;
+}
+
+/** Runs SUSHI offline on an FSH project (a folder with sushi-config.yaml) into a fresh temporary folder; returns
+ *  fsh-generated/resources/*.json by file name (also used by scripts/terminology/import-kodeverk.ts). `home`:
+ *  a package cache of the caller's instead of the one ./fhir-cache.ts builds. */
+export function sushi(project: string, log: (s: string) => void = (s) => console.log(s), home?: string): Map<string, string> {
+  const cache = home ?? DEFAULT_CACHE;
+  if (!home) buildFhirCache(cache, log);
   const out = mkdtempSync(join(tmpdir(), 'helsebro-sushi-'));
   try {
-    const r = spawnSync(process.execPath, [SUSHI, 'build', FSH, '--out', out], {
+    const r = spawnSync(process.execPath, [SUSHI, 'build', project, '--out', out], {
       encoding: 'utf8',
       env: { ...process.env, HOME: cache, FPL_REGISTRY: 'http://127.0.0.1:9', FORCE_COLOR: '0', NO_COLOR: '1' },
     });
@@ -64,13 +73,22 @@ export function compile(log: (s: string) => void = (s) => console.log(s)): Map<s
     const files = new Map<string, string>();
     for (const f of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
       const text = readFileSync(join(dir, f), 'utf8');
-      const type = (JSON.parse(text) as { resourceType: string }).resourceType;
-      files.set(CONFORMANCE.has(type) ? f : join('examples', f), text.endsWith('\n') ? text : `${text}\n`);
+      files.set(f, text.endsWith('\n') ? text : `${text}\n`);
     }
     return files;
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+}
+
+/** Compiles profiles/local/fsh (or opts.project); returns the compiled files by their target path (relative to profiles/local) */
+export function compile(log: (s: string) => void = (s) => console.log(s), opts: CompileOptions = {}): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const [f, text] of sushi(opts.project ?? FSH, log, opts.home)) {
+    const type = (JSON.parse(text) as { resourceType: string }).resourceType;
+    files.set(CONFORMANCE.has(type) ? f : join('examples', f), text);
+  }
+  return files;
 }
 
 /** The compiled files committed now, by path relative to profiles/local */

@@ -20,6 +20,9 @@ export interface HelsebroOptions {
   /** Writes are checked against the profiles in meta.profile that the server knows (422 when one is broken);
    *  off by default, stated in the CapabilityStatement when on */
   enforceProfiles: boolean;
+  /** A folder of code lists read at boot (src/terminology/folder.ts; `npm run terminology:import` fills it);
+   *  none when absent. server.ts sets it from HELSEBRO_TERMINOLOGY_DIR, or to data/terminology when that exists */
+  terminologyDir?: string;
   /** pino log level */
   logLevel: string;
   /** Default and maximum page sizes for search and history */

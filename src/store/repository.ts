@@ -47,6 +47,40 @@ export interface UpdateResult extends StoredResource {
   created: boolean;
 }
 
+/** One of the updates given to updateAll */
+export interface UpdateItem {
+  resource: Resource;
+  opts?: UpdateOptions;
+}
+
+/** Why updateAll wrote nothing: the update at `index` failed with `cause` (a FhirError, or a fault) */
+export class UpdateAllError extends Error {
+  readonly index: number;
+  override readonly cause: unknown;
+
+  constructor(index: number, cause: unknown) {
+    super(`update ${index} of the group failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'UpdateAllError';
+    this.index = index;
+    this.cause = cause;
+  }
+}
+
+/** updateAll on any store: the updates one after another inside withTransaction */
+export function updateEach(repo: Repository, items: readonly UpdateItem[]): Promise<UpdateResult[]> {
+  return repo.withTransaction(async (tx) => {
+    const out: UpdateResult[] = [];
+    for (let k = 0; k < items.length; k++) {
+      try {
+        out.push(await tx.update(items[k].resource, items[k].opts));
+      } catch (e) {
+        throw new UpdateAllError(k, e);
+      }
+    }
+    return out;
+  });
+}
+
 export interface DeleteOptions {
   ifMatch?: string;
 }
@@ -112,6 +146,10 @@ export interface Repository {
    * creating over an existing id is an error the caller must avoid (use update). */
   create(resource: Resource, opts?: CreateOptions): Promise<StoredResource>;
   update(resource: Resource, opts?: UpdateOptions): Promise<UpdateResult>;
+  /** Several updates (each also as create), in this order, all-or-nothing: one write job of the store, so a
+   * store with a writer thread runs them there, beside the event loop, and commits them with other writes.
+   * Rejects with UpdateAllError naming the update that failed; then none was written. */
+  updateAll(items: readonly UpdateItem[]): Promise<UpdateResult[]>;
   /** Writes a tombstone version. Returns it, or undefined when there was nothing to delete (never existed or
    * already deleted): delete is idempotent per https://hl7.org/fhir/R4/http.html#delete */
   delete(resourceType: string, id: string, opts?: DeleteOptions): Promise<StoredResource | undefined>;

@@ -13,6 +13,15 @@
  *   translate     ConceptMap/$translate: the matches of a code in the maps from a source to a target
  *
  * Hierarchy: nested concepts (CodeSystem.concept.concept, hierarchyMeaning is-a) and `parent` properties.
+ *
+ * OID names: a code list loaded from the terminology folder (./folder.ts: the Volven lists) is also found by each
+ * `urn:oid:` value of its CodeSystem.identifier, "used to identify this code system when it is represented in
+ * other formats, or referenced in a specification, model, design or an instance"
+ * (https://hl7.org/fhir/R4/codesystem-definitions.html#CodeSystem.identifier): no-basis and the KITH messages
+ * name the Volven lists by OID (urn:oid:2.16.578.1.12.4.1.1.NNNN), the kodeverk IG gives them an http canonical.
+ * The same `urn:oid:` is then also the value set of all its codes, which is what no-basis means when it binds to
+ * `urn:oid:…NNNN` (NORWAY.md §1.6). Only for those lists: the R4 code systems have URIs that "SHALL be used in
+ * preference to any other identifying mechanisms" (https://hl7.org/fhir/R4/terminologies-systems.html).
  * A code system that is not held in full (SNOMED CT, LOINC: content not-present or fragment) can still be
  * used through explicit concept lists; anything needing all of it is FHIR_TERMINOLOGY_UNAVAILABLE.
  */
@@ -48,10 +57,19 @@ export class Terminology {
   readonly #vs = new Map<string, ValueSet>();
   readonly #cm: ConceptMap[] = [];
   readonly #index = new Map<string, SystemIndex>();
+  /** `urn:oid:` name -> the canonical url of the code list it names (see the header) */
+  readonly #oid = new Map<string, string>();
 
-  /** The bundled R4 terminology, with `held` resources in front (the server's own win on the same url) */
-  constructor(held: readonly Resource[] = []) {
+  /** The bundled R4 terminology, with `held` resources in front (the server's own win on the same url);
+   *  `codeLists` (among `held`) are also found by the OIDs in their identifiers */
+  constructor(held: readonly Resource[] = [], codeLists: readonly Resource[] = []) {
     for (const r of [...bundledResources(), ...held]) this.add(r);
+    for (const r of codeLists) {
+      if (r.resourceType !== 'CodeSystem' || !r.url) continue;
+      for (const id of r.identifier ?? []) {
+        if (id.value?.startsWith('urn:oid:') && !this.#cs.has(id.value) && !this.#oid.has(id.value)) this.#oid.set(id.value, r.url);
+      }
+    }
   }
 
   add(r: Resource): void {
@@ -64,18 +82,25 @@ export class Terminology {
   }
 
   codeSystem(url: string): CodeSystem | undefined {
-    return this.#cs.get(bare(url));
+    const key = bare(url);
+    return this.#cs.get(key) ?? this.#cs.get(this.#oid.get(key) ?? '');
   }
 
   valueSet(url: string): ValueSet | undefined {
-    return this.#vs.get(bare(url));
+    const key = bare(url);
+    const vs = this.#vs.get(key);
+    if (vs || !this.#oid.has(key)) return vs;
+    // the OID of a code list as a value set: all of its codes (see the header)
+    const all: ValueSet = { resourceType: 'ValueSet', url: key, status: 'active', compose: { include: [{ system: key }] } };
+    this.#vs.set(key, all);
+    return all;
   }
 
   #system(url: string): SystemIndex | undefined {
     const key = bare(url);
     let ix = this.#index.get(key);
     if (!ix) {
-      const cs = this.#cs.get(key);
+      const cs = this.codeSystem(key);
       if (!cs) return undefined;
       ix = { cs, byCode: new Map(), parents: new Map(), children: new Map() };
       const link = (parent: string, child: string) => {

@@ -11,11 +11,13 @@ import { crudContract } from './contract-crud.ts';
 import { historyContract } from './contract-history.ts';
 import { searchContract } from './contract-search.ts';
 import { transactionContract } from './contract-transactions.ts';
+import { updateAllContract } from './contract-update-all.ts';
 
 export function runRepositoryContract(t: Test, name: string, factory: Factory): void {
   crudContract(t, name, factory);
   historyContract(t, name, factory);
   searchContract(t, name, factory);
   transactionContract(t, name, factory);
+  updateAllContract(t, name, factory);
   boardContract(t, name, factory);
 }

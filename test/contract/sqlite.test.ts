@@ -9,6 +9,8 @@ import Database from 'better-sqlite3';
 import { SqliteRepository } from '../../src/store/sqlite/repository.ts';
 import { createRepository } from '../../src/store/index.ts';
 import { runRepositoryContract } from './repository.contract.ts';
+import { transactionContract } from './contract-transactions.ts';
+import { updateAllContract } from './contract-update-all.ts';
 import { FNR, patient, plan, withIdentifier } from './contract-helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'helsebro-contract-'));
@@ -18,6 +20,9 @@ const tempFile = () => join(dir, `store-${++n}.db`);
 
 runRepositoryContract(t, 'sqlite :memory:', () => SqliteRepository.open({ file: ':memory:' }));
 runRepositoryContract(t, 'sqlite file', () => SqliteRepository.open({ file: tempFile(), synchronous: 'NORMAL' }));
+// FULL with the wall clock: single writes and updateAll run in the writer thread, transactions on the main writer
+transactionContract(t, 'sqlite file, writer thread', () => SqliteRepository.open({ file: tempFile() }));
+updateAllContract(t, 'sqlite file, writer thread', () => SqliteRepository.open({ file: tempFile() }));
 
 t.test('sqlite file: a reopened store keeps every version and its index rows', async (t) => {
   const file = tempFile();

@@ -113,3 +113,30 @@ export function atEntry(e: FhirError, index: number): FhirError {
   }));
   return FhirError.fromIssues(issues);
 }
+
+/** Runs fn for entry `e`: a FhirError it throws is pointed at the entry */
+export async function guard<T>(e: EntryRequest, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw err instanceof FhirError ? atEntry(err, e.index) : err;
+  }
+}
+
+/** A reference by search (`Type?params`): https://hl7.org/fhir/R4/http.html#trules */
+export const CONDITIONAL_REFERENCE = /^[A-Z][A-Za-z]+\?/;
+
+/** Every object under `node` with a string `reference` (Reference.reference wherever it occurs) */
+export function referenceSites(node: unknown, out: Record<string, unknown>[] = []): Record<string, unknown>[] {
+  if (Array.isArray(node)) {
+    for (const item of node) referenceSites(item, out);
+  } else if (node !== null && typeof node === 'object') {
+    const obj = node as Record<string, unknown>;
+    for (const k in obj) {
+      const v = obj[k];
+      if (k === 'reference' && typeof v === 'string') out.push(obj);
+      else if (typeof v === 'object') referenceSites(v, out);
+    }
+  }
+  return out;
+}

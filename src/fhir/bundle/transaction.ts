@@ -15,8 +15,9 @@ import type { Repository } from '../../store/repository.ts';
 import { matchCondition, singleMatch } from '../conditional.ts';
 import type { Env } from '../context.ts';
 import type { FhirRequest, FhirResponse } from '../types.ts';
-import { atEntry, responseEntry, toRequest, type EntryRequest } from './entries.ts';
+import { CONDITIONAL_REFERENCE, guard, referenceSites, responseEntry, toRequest, type EntryRequest } from './entries.ts';
 import { bundleJson, type RawEntry } from './json.ts';
+import { directTransaction } from './transaction-direct.ts';
 
 type Plan =
   | { kind: 'write'; method: 'POST' | 'PUT' | 'PATCH'; type: string; id: string }
@@ -27,6 +28,8 @@ type Plan =
 const ORDER: Record<string, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3, HEAD: 3 };
 
 export async function transaction(env: Env, req: FhirRequest, entries: EntryRequest[]): Promise<FhirResponse> {
+  const direct = await directTransaction(env, req, entries);
+  if (direct) return direct;
   const out = await env.repo.withTransaction(async (tx) => {
     const plans: Plan[] = [];
     const byFullUrl = new Map<string, string>();
@@ -111,20 +114,11 @@ async function process(env: Env, tx: Repository, req: FhirRequest, e: EntryReque
 
 /** Rewrites Reference.reference values in place: fullUrl -> Type/id; Type?params -> its single match. */
 async function rewriteReferences(env: Env, tx: Repository, node: unknown, byFullUrl: Map<string, string>): Promise<void> {
-  if (Array.isArray(node)) {
-    for (const item of node) await rewriteReferences(env, tx, item, byFullUrl);
-    return;
-  }
-  if (!node || typeof node !== 'object') return;
-  const obj = node as Record<string, unknown>;
-  for (const [k, v] of Object.entries(obj)) {
-    if (k === 'reference' && typeof v === 'string') {
-      const mapped = byFullUrl.get(v);
-      if (mapped) obj.reference = mapped;
-      else if (/^[A-Z][A-Za-z]+\?/.test(v)) obj.reference = await resolveConditionalReference(env, tx, v);
-    } else if (typeof v === 'object') {
-      await rewriteReferences(env, tx, v, byFullUrl);
-    }
+  for (const site of referenceSites(node)) {
+    const v = site.reference as string;
+    const mapped = byFullUrl.get(v);
+    if (mapped) site.reference = mapped;
+    else if (CONDITIONAL_REFERENCE.test(v)) site.reference = await resolveConditionalReference(env, tx, v);
   }
 }
 
@@ -138,12 +132,4 @@ async function resolveConditionalReference(env: Env, tx: Repository, ref: string
 
 function fullUrlOf(req: FhirRequest, plan: Plan): string | undefined {
   return plan.kind === 'write' || plan.kind === 'existing' ? `${req.context.baseUrl}/${plan.type}/${plan.id}` : undefined;
-}
-
-async function guard<T>(e: EntryRequest, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw err instanceof FhirError ? atEntry(err, e.index) : err;
-  }
 }

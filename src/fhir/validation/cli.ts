@@ -11,12 +11,15 @@
  * wrong command line or a file that cannot be read. A file's format is taken from its extension (.xml) or
  * its first character ('<'). Profiles: each one in meta.profile and every --profile is checked
  * (./profile.ts) when it is an R4 core profile, a no-basis one (shipped: profiles/no-basis), or one loaded with --ig (a JSON or XML file of conformance
- * resources, a Bundle of them, or a folder of such files); an unknown profile is a warning.
+ * resources, a Bundle of them, or a folder of such files); an unknown profile is a warning. Code lists: the
+ * terminology folder the server would read (HELSEBRO_TERMINOLOGY_DIR, else data/terminology when it exists;
+ * ../../terminology/folder.ts), so bindings to the imported Volven lists are checked here as on the server.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError, issueOf, type ErrorIssue } from '../../errors/fhir-error.ts';
+import { loadTerminologyFolder, terminologyDirFromEnv } from '../../terminology/folder.ts';
 import { fromXml } from '../xml/from-xml.ts';
 import { bundledConformance } from './bundled.ts';
 import { definitionsWith } from './definitions.ts';
@@ -83,7 +86,7 @@ export function validateFile(file: string, validator: ResourceValidator, profile
 }
 
 /** The command: returns the exit status */
-export function runValidate(args: string[], out: (s: string) => void = (s) => console.log(s), err: (s: string) => void = (s) => console.error(s)): number {
+export function runValidate(args: string[], out: (s: string) => void = (s) => console.log(s), err: (s: string) => void = (s) => console.error(s), env: NodeJS.ProcessEnv = process.env): number {
   const files: string[] = [];
   const profiles: string[] = [];
   const igs: string[] = [];
@@ -113,9 +116,17 @@ export function runValidate(args: string[], out: (s: string) => void = (s) => co
     err('Usage: helsebro validate FILE... [--profile URL] [--ig PATH]');
     return 2;
   }
+  let codeLists: readonly Resource[];
+  try {
+    const dir = terminologyDirFromEnv(env);
+    codeLists = dir === undefined ? [] : loadTerminologyFolder(dir).resources;
+  } catch (e) {
+    err(`validate: ${(e as Error).message}`);
+    return 2;
+  }
   let defs: Definitions;
   try {
-    defs = definitionsWith([...bundledConformance(), ...loadIg(igs)]);
+    defs = definitionsWith([...bundledConformance(), ...codeLists, ...loadIg(igs)], codeLists);
   } catch (e) {
     err(`validate: cannot read --ig ${igs.join(', ')}: ${(e as Error).message}`);
     return 2;

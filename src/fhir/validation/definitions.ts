@@ -41,15 +41,16 @@ function coreIndex(): Index {
 
 const bare = (url: string): string => url.split('|')[0];
 
-/** The core definitions, with `extra` resources in front of them (they win on the same url) */
-export function definitionsWith(extra: readonly Resource[] = []): Definitions {
+/** The core definitions, with `extra` resources in front of them (they win on the same url); `codeLists`, among
+ *  `extra`, are the terminology folder's, also found by their OIDs (src/terminology/service.ts) */
+export function definitionsWith(extra: readonly Resource[] = [], codeLists: readonly Resource[] = []): Definitions {
   const base = coreIndex();
   const own: Index = { sd: new Map(), q: new Map(), any: new Map() };
   for (const r of extra) add(own, r);
   let terminology: Terminology | undefined;
   return {
     get terminology(): Terminology {
-      return (terminology ??= new Terminology(extra));
+      return (terminology ??= new Terminology(extra, codeLists));
     },
     structureDefinition: (u) => own.sd.get(bare(u)) ?? base.sd.get(bare(u)),
     questionnaire: (u) => own.q.get(bare(u)) ?? base.q.get(bare(u)),

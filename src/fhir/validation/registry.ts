@@ -1,7 +1,8 @@
 /**
  * The conformance resources the server holds (StructureDefinition, ValueSet, CodeSystem, Questionnaire,
  * ConceptMap, and the Measure and Library a MeasureReport or Measure is checked against), over the profiles
- * Helsebro ships (./bundled.ts: no-basis) and the R4 core definitions, as the profile validator's lookup
+ * Helsebro ships (./bundled.ts: no-basis), the code lists of the terminology folder (src/terminology/folder.ts:
+ * an operator's import, HELSEBRO_TERMINOLOGY_DIR) and the R4 core definitions, as the profile validator's lookup
  * (./definitions.ts). Loaded from the store on first use and
  * kept until a write touches one of those types (the router calls invalidate()), so a profile is read and its
  * snapshot built once, not on every validation (issue: validation, point 2).
@@ -18,10 +19,14 @@ const PAGE = 500;
 
 export class ConformanceRegistry {
   readonly #repo: Repository;
+  readonly #codeLists: readonly Resource[];
   #loading: Promise<Definitions> | undefined;
 
-  constructor(repo: Repository) {
+  /** codeLists: the terminology folder's resources, read at boot (they sit between the shipped packages and the
+   *  stored resources: a stored resource with the same url wins) */
+  constructor(repo: Repository, codeLists: readonly Resource[] = []) {
     this.#repo = repo;
+    this.#codeLists = codeLists;
   }
 
   /** The terminology service over the bundled R4 terminology and the server's own (src/terminology) */
@@ -50,6 +55,6 @@ export class ConformanceRegistry {
         if (page.entries.length < PAGE) break;
       }
     }
-    return definitionsWith([...bundledConformance(), ...held]);
+    return definitionsWith([...bundledConformance(), ...this.#codeLists, ...held], this.#codeLists);
   }
 }

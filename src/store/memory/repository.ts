@@ -15,8 +15,9 @@ import { FhirError } from '../../errors/fhir-error.ts';
 import type { SearchPlan } from '../../search/plan.ts';
 import type {
   BoardRows, CreateOptions, DeleteOptions, HistoryOptions, HistoryPage, HistoryScope, Repository, SearchPage, StoredResource,
-  UpdateOptions, UpdateResult,
+  UpdateItem, UpdateOptions, UpdateResult,
 } from '../repository.ts';
+import { updateEach } from '../repository.ts';
 import { newId } from '../serialise.ts';
 import { checkCreate, checkDelete, checkId, checkUpdate } from '../sql/version-rules.ts';
 import { board } from './board.ts';
@@ -106,6 +107,10 @@ export class MemoryRepository implements Repository {
     } finally {
       release();
     }
+  }
+
+  updateAll(items: readonly UpdateItem[]): Promise<UpdateResult[]> {
+    return updateEach(this, items);
   }
 
   async withTransaction<T>(fn: (tx: Repository) => Promise<T>): Promise<T> {

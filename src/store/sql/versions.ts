@@ -10,7 +10,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError } from '../../errors/fhir-error.ts';
 import type { MonotonicClock } from '../clock.ts';
-import type { CreateOptions, DeleteOptions, StoredResource, UpdateOptions, UpdateResult } from '../repository.ts';
+import { UpdateAllError, type CreateOptions, type DeleteOptions, type StoredResource, type UpdateOptions, type UpdateResult } from '../repository.ts';
 import { newId, storedVersion } from '../serialise.ts';
 import { and, cmp, col, eq, exec, inList, or, val, type Statement } from './builder.ts';
 import type { Connection } from './dialect.ts';
@@ -55,9 +55,11 @@ async function headOf(conn: Connection, type: string, id: string): Promise<Head 
 export type WriteOp =
   | { op: 'create'; resource: Resource; rows?: IndexRows; opts?: CreateOptions }
   | { op: 'update'; resource: Resource; rows?: IndexRows; opts?: UpdateOptions }
-  | { op: 'delete'; type: string; id: string; opts?: DeleteOptions };
+  | { op: 'delete'; type: string; id: string; opts?: DeleteOptions }
+  /** Repository.updateAll: the caller's SAVEPOINT around the one job makes the group all-or-nothing */
+  | { op: 'updates'; items: { resource: Resource; rows?: IndexRows; opts?: UpdateOptions }[] };
 
-export function applyWrite(env: WriteEnv, w: WriteOp): Promise<StoredResource | UpdateResult | undefined> {
+export function applyWrite(env: WriteEnv, w: WriteOp): Promise<StoredResource | UpdateResult | UpdateResult[] | undefined> {
   switch (w.op) {
     case 'create':
       return createOne(env, w.resource, w.opts, w.rows);
@@ -65,7 +67,21 @@ export function applyWrite(env: WriteEnv, w: WriteOp): Promise<StoredResource | 
       return updateOne(env, w.resource, w.opts, w.rows);
     case 'delete':
       return deleteOne(env, w.type, w.id, w.opts);
+    case 'updates':
+      return updateMany(env, w.items);
   }
+}
+
+export async function updateMany(env: WriteEnv, items: readonly { resource: Resource; rows?: IndexRows; opts?: UpdateOptions }[]): Promise<UpdateResult[]> {
+  const out: UpdateResult[] = [];
+  for (let k = 0; k < items.length; k++) {
+    try {
+      out.push(await updateOne(env, items[k].resource, items[k].opts, items[k].rows));
+    } catch (e) {
+      throw new UpdateAllError(k, e);
+    }
+  }
+  return out;
 }
 
 export async function createOne(env: WriteEnv, resource: Resource, opts: CreateOptions = {}, rows?: IndexRows): Promise<StoredResource> {

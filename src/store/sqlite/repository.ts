@@ -29,7 +29,7 @@ import type { SearchPlan } from '../../search/plan.ts';
 import { MonotonicClock } from '../clock.ts';
 import type {
   BoardRows, CreateOptions, DeleteOptions, HistoryOptions, HistoryPage, HistoryScope, Repository, SearchPage, StoredResource,
-  UpdateOptions, UpdateResult,
+  UpdateItem, UpdateOptions, UpdateResult,
 } from '../repository.ts';
 import { bind, call, col, exec, render, slot, type Query } from '../sql/builder.ts';
 import { sqliteDialect } from '../sql/dialect.ts';
@@ -38,7 +38,7 @@ import { runHistory } from '../sql/history.ts';
 import { migrate, needsReindex } from '../sql/migrations/index.ts';
 import { runSearch } from '../sql/search.ts';
 import { readCurrent, toStored } from '../sql/statements.ts';
-import { createOne, deleteOne, reindexAll, updateOne, vreadOne, type WriteOp } from '../sql/versions.ts';
+import { createOne, deleteOne, reindexAll, updateMany, updateOne, vreadOne, type WriteOp } from '../sql/versions.ts';
 import { SqliteConnection } from './connection.ts';
 import { Lru } from './lru.ts';
 import { SqliteTransaction, type SqliteWriteEnv } from './transaction.ts';
@@ -71,6 +71,8 @@ export interface SqliteStoreOptions {
   writerThread?: boolean;
   /** Tests: the fdatasync the store's own WAL sync uses (node:fs fdatasync) */
   fdatasync?: typeof fdatasync;
+  /** How often the planner statistics are refreshed (refreshStatistics), in ms; default one hour, 0 never */
+  statisticsEveryMs?: number;
 }
 
 interface Parts {
@@ -83,6 +85,7 @@ interface Parts {
   countCache: boolean;
   walSync: WalSync | undefined;
   thread: WriterThread | undefined;
+  statisticsEveryMs: number;
 }
 
 const READ: Query = render(readCurrent(slot(0), slot(1)), sqliteDialect);
@@ -112,9 +115,10 @@ export class SqliteRepository implements Repository {
   /** The reader behind the gate, for the shared SQL code (search, history, vread) */
   readonly #gatedReader: Connection;
   readonly #thread: WriterThread | undefined;
+  readonly #statisticsTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  private constructor({ writer, reader, clock, cacheEntries, tempDir, checkpointer, countCache, walSync, thread }: Parts) {
+  private constructor({ writer, reader, clock, cacheEntries, tempDir, checkpointer, countCache, walSync, thread, statisticsEveryMs }: Parts) {
     this.#writer = writer;
     this.#reader = reader;
     this.#counts = countCache ? new CountCache() : undefined;
@@ -138,6 +142,12 @@ export class SqliteRepository implements Repository {
     this.#readStmt = reader.prepare(READ.sql);
     this.#tempDir = tempDir;
     this.#checkpointer = checkpointer;
+    if (statisticsEveryMs > 0) {
+      this.#statisticsTimer = setInterval(() => {
+        this.refreshStatistics().catch((e: unknown) => process.emitWarning(`planner statistics not refreshed: ${(e as Error).message}`, 'HelsebroStoreWarning'));
+      }, statisticsEveryMs);
+      this.#statisticsTimer.unref();
+    }
   }
 
   static async open(opts: SqliteStoreOptions): Promise<SqliteRepository> {
@@ -190,7 +200,7 @@ export class SqliteRepository implements Repository {
       const checkpointer = ephemeral || opts.checkpointer === false ? undefined : new Checkpointer(writer, file, synchronous);
       return new SqliteRepository({
         writer, reader, clock, cacheEntries: opts.cacheEntries ?? 10_000, tempDir, checkpointer,
-        countCache: opts.countCache !== false, walSync, thread,
+        countCache: opts.countCache !== false, walSync, thread, statisticsEveryMs: opts.statisticsEveryMs ?? 3_600_000,
       });
     } catch (e) {
       await thread?.close();
@@ -233,6 +243,13 @@ export class SqliteRepository implements Repository {
     this.#notInsideTransaction();
     const rows = this.#thread ? extractRows(resource) : undefined;
     return this.#queue.single(() => updateOne(this.#env, resource, opts, rows), (s) => this.#cache(s), { op: 'update', resource, rows, opts } satisfies WriteOp);
+  }
+
+  /** One write job: with the writer thread the whole group runs there, in one SAVEPOINT of a group commit */
+  async updateAll(items: readonly UpdateItem[]): Promise<UpdateResult[]> {
+    this.#notInsideTransaction();
+    const op = { op: 'updates', items: items.map(({ resource, opts }) => ({ resource, opts, rows: this.#thread ? extractRows(resource) : undefined })) } satisfies WriteOp;
+    return this.#queue.single(() => updateMany(this.#env, op.items), (rs) => { for (const s of rs) this.#cache(s); }, op);
   }
 
   async delete(resourceType: string, id: string, opts?: DeleteOptions): Promise<StoredResource | undefined> {
@@ -283,9 +300,37 @@ export class SqliteRepository implements Repository {
     );
   }
 
+  /**
+   * Refreshes the planner statistics of a long-running store, as https://sqlite.org/lang_analyze.html#pragopt
+   * recommends ("PRAGMA optimize ... periodically, perhaps once per day or once per hour"): 0x10002 checks
+   * every table, not only those this connection queried (the searches run on the reader), and since SQLite
+   * 3.46 it limits its own ANALYZE so it stays quick on a large file. A connection loads sqlite_stat1 only
+   * when it reads the schema, so the long-lived reader would keep planning with the statistics of the hour
+   * it opened (measured: a fresh connection picks the new index, the open reader does not). When the
+   * statistics changed, a table is created and dropped in the same transaction: a schema change, after which
+   * every connection re-reads the schema with the new statistics and re-prepares its statements.
+   * Runs as one writer job, so no write interleaves. Resolves whether the statistics changed.
+   */
+  async refreshStatistics(): Promise<boolean> {
+    this.#notInsideTransaction();
+    return this.#queue.exclusive(async () => {
+      const db = this.#writer.db;
+      const snapshot = (): string => {
+        const held = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat1'").get() !== undefined;
+        return held ? JSON.stringify(db.prepare('SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY tbl, idx').all()) : '';
+      };
+      const before = snapshot();
+      db.exec('PRAGMA optimize=0x10002');
+      if (snapshot() === before) return false;
+      db.exec('CREATE TABLE helsebro_statistics_epoch (x); DROP TABLE helsebro_statistics_epoch');
+      return true;
+    });
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearInterval(this.#statisticsTimer);
     await this.#queue.idle();
     await this.#thread?.close();
     await this.#checkpointer?.stop();

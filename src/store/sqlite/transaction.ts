@@ -15,8 +15,9 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { SearchPlan } from '../../search/plan.ts';
 import type {
   BoardRows, CreateOptions, DeleteOptions, HistoryOptions, HistoryPage, HistoryScope, Repository, SearchPage, StoredResource,
-  UpdateOptions, UpdateResult,
+  UpdateItem, UpdateOptions, UpdateResult,
 } from '../repository.ts';
+import { updateEach } from '../repository.ts';
 import { runBoard } from '../sql/board.ts';
 import { runHistory } from '../sql/history.ts';
 import { runSearch } from '../sql/search.ts';
@@ -79,6 +80,10 @@ export class SqliteTransaction implements Repository {
 
   update(resource: Resource, opts?: UpdateOptions): Promise<UpdateResult> {
     return this.#write(resource.resourceType, () => updateOne(this.#env, resource, opts));
+  }
+
+  updateAll(items: readonly UpdateItem[]): Promise<UpdateResult[]> {
+    return updateEach(this, items);
   }
 
   delete(resourceType: string, id: string, opts?: DeleteOptions): Promise<StoredResource | undefined> {

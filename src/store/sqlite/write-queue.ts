@@ -72,6 +72,7 @@ export type RemoteWriter = (ops: unknown[]) => Promise<{ outcomes: Outcome[]; co
 export class WriteQueue {
   readonly #conn: SqliteConnection;
   readonly #maxBatch: number;
+  readonly #maxGroupMs: number;
   readonly #jobs: Job[] = [];
   #running: Promise<void> | undefined;
   /** Batches sent to the remote writer and not answered yet, and how many writes they hold */
@@ -93,10 +94,11 @@ export class WriteQueue {
    */
   readonly #remote: RemoteWriter | undefined;
 
-  constructor(conn: SqliteConnection, opts: { maxBatch?: number; beforeCommit?: () => void; afterCommit?: (lost: Error | undefined) => void; durability?: Durability; remote?: RemoteWriter } = {}) {
+  constructor(conn: SqliteConnection, opts: { maxBatch?: number; maxGroupMs?: number; beforeCommit?: () => void; afterCommit?: (lost: Error | undefined) => void; durability?: Durability; remote?: RemoteWriter } = {}) {
     this.#conn = conn;
     this.#remote = opts.remote;
     this.#maxBatch = opts.maxBatch ?? 500;
+    this.#maxGroupMs = opts.maxGroupMs ?? MAX_GROUP_MS;
     this.#beforeCommit = opts.beforeCommit ?? (() => {});
     this.#settled = opts.afterCommit ?? (() => {});
     this.#durability = opts.durability ?? AT_COMMIT;
@@ -214,7 +216,7 @@ export class WriteQueue {
     }
     const started = performance.now();
     for (let i = 0; i < batch.length; i++) {
-      if (i > 0 && performance.now() - started > MAX_GROUP_MS) {
+      if (i > 0 && performance.now() - started > this.#maxGroupMs) {
         // Long transactions in the group: commit what ran, answer those callers, queue the rest first.
         this.#jobs.unshift(...batch.splice(i));
         break;

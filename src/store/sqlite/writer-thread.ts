@@ -22,15 +22,18 @@ import { Worker } from 'node:worker_threads';
 import { FhirError, type ErrorIssue } from '../../errors/fhir-error.ts';
 import type { ErrorCode, ErrorDetails } from '../../errors/catalogue.ts';
 import type { Outcome } from './write-queue.ts';
+import { UpdateAllError } from '../repository.ts';
 
 /** An error as it crosses the thread boundary */
 export type WireError =
+  | { at: number; error: WireError }
   | { fhir: { code: ErrorCode; details: ErrorDetails; issues: ErrorIssue[]; message: string } }
   | { name: string; message: string; code?: string };
 
 export type WireOutcome = { ok: true; value: unknown } | { ok: false; error: WireError };
 
 export function toWire(e: unknown): WireError {
+  if (e instanceof UpdateAllError) return { at: e.index, error: toWire(e.cause) };
   if (e instanceof FhirError) return { fhir: { code: e.code, details: e.details, issues: e.issues, message: e.message } };
   const err = e instanceof Error ? e : new Error(String(e));
   const code = (err as { code?: unknown }).code;
@@ -38,6 +41,7 @@ export function toWire(e: unknown): WireError {
 }
 
 export function fromWire(w: WireError): Error {
+  if ('at' in w) return new UpdateAllError(w.at, fromWire(w.error));
   if ('fhir' in w) {
     const e = new FhirError(w.fhir.code, w.fhir.details, w.fhir.issues);
     e.message = w.fhir.message;

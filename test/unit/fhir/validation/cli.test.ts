@@ -2,7 +2,7 @@
  * `helsebro validate` (src/fhir/validation/cli.ts): the Java validator's report layout, exit status 0/1/2,
  * JSON and XML files.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -63,4 +63,26 @@ t.test('a wrong command line or an unreadable file: exit 2', async (t) => {
   const missing = run([join(dir, 'nothing.json')]);
   t.equal(missing.status, 2);
   t.match(missing.err, /cannot read/);
+});
+
+t.test('the terminology folder (HELSEBRO_TERMINOLOGY_DIR) answers the bindings, as on the server', async (t) => {
+  // a synthetic code list under an OID of the example arc 2.999, and a profile binding Basic.code to it (required)
+  const lists = join(dir, 'terminology');
+  mkdirSync(lists);
+  writeFileSync(join(lists, 'cs.json'), JSON.stringify({ resourceType: 'CodeSystem', url: 'http://helsebro.test/CodeSystem/sted', status: 'active', content: 'complete',
+    identifier: [{ system: 'urn:ietf:rfc:3986', value: 'urn:oid:2.999.2' }], concept: [{ code: 'H', display: 'Hjem' }] }));
+  const profile = file('profile.json', JSON.stringify({ resourceType: 'StructureDefinition', url: 'http://helsebro.test/StructureDefinition/sted', name: 'Sted', status: 'active',
+    kind: 'resource', abstract: false, type: 'Basic', baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Basic', derivation: 'constraint',
+    differential: { element: [{ id: 'Basic.code', path: 'Basic.code', binding: { strength: 'required', valueSet: 'urn:oid:2.999.2' } }] } }));
+  const basic = (code: string) => file(`basic-${code}.json`, JSON.stringify({ resourceType: 'Basic', code: { coding: [{ system: 'urn:oid:2.999.2', code }] } }));
+  const args = (code: string) => [basic(code), '--ig', profile, '--profile', 'http://helsebro.test/StructureDefinition/sted'];
+  const withLists = (code: string) => runValidate(args(code), () => {}, () => {}, { HELSEBRO_TERMINOLOGY_DIR: lists });
+  t.equal(withLists('H'), 0);
+  const out: string[] = [];
+  t.equal(runValidate(args('X'), (s) => out.push(s), () => {}, { HELSEBRO_TERMINOLOGY_DIR: lists }), 1);
+  t.match(out.join('\n'), /None of the codes \(urn:oid:2\.999\.2#X\) is in the value set urn:oid:2\.999\.2 \(required\)/);
+  t.equal(runValidate(args('X'), () => {}, () => {}, { HELSEBRO_TERMINOLOGY_DIR: '' }), 0, 'without the folder: no verdict on the binding');
+  const err: string[] = [];
+  t.equal(runValidate(args('H'), () => {}, (s) => err.push(s), { HELSEBRO_TERMINOLOGY_DIR: join(dir, 'finnes-ikke') }), 2);
+  t.match(err.join('\n'), /validate: The service is unavailable: terminology folder .*finnes-ikke: is not a folder/);
 });

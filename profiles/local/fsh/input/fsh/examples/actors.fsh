@@ -25,7 +25,6 @@ Usage: #example
 * type[dmsRole] = https://helsebro.no/fhir/CodeSystem/dms-organization-role#dms "Distriktsmedisinsk senter"
 * name = "Kystby distriktsmedisinske senter"
 * partOf = Reference(helse-kyst-hf)
-* endpoint = Reference(kystby-dms-endpoint)
 
 Instance: kystby-kommune
 InstanceOf: DmsOrganization
@@ -47,6 +46,8 @@ Usage: #example
 * type[dmsRole] = https://helsebro.no/fhir/CodeSystem/dms-organization-role#gp-office "Legekontor"
 * name = "Havbakken legekontor"
 
+// no-basis-Organization.endpoint: an endpoint registered in the Adresseregister (a HER-id communication party)
+// is not referenced from Organization.endpoint; the Endpoint names its organisation in managingOrganization.
 Instance: kystby-dms-endpoint
 InstanceOf: DmsEndpoint
 Title: "The DMS's communication party (HER-id)"

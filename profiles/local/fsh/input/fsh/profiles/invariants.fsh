@@ -19,9 +19,9 @@ Severity: #error
 Expression: "identifier.where(system = 'urn:oid:2.16.578.1.12.4.1.2').empty()"
 
 Invariant: dms-loc-1
-Description: "Every location but a DMS site is part of another location"
+Description: "Every location but a DMS site or a local health room (which stands in a kommune, away from any DMS) is part of another location"
 Severity: #error
-Expression: "type.coding.where(system = 'https://helsebro.no/fhir/CodeSystem/dms-location-kind' and code = 'site').exists() or partOf.exists()"
+Expression: "type.coding.where(system = 'https://helsebro.no/fhir/CodeSystem/dms-location-kind' and (code = 'site' or code = 'local-health-room')).exists() or partOf.exists()"
 
 Invariant: dms-sr-1
 Description: "Each reason is coded in ICD-10 (urn:oid:2.16.578.1.12.4.1.1.7110) or ICPC-2 (urn:oid:2.16.578.1.12.4.1.1.7170 or http://hl7.org/fhir/sid/icpc-2)"
