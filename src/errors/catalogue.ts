@@ -250,6 +250,19 @@ export const CATALOGUE = {
     status: 200, issueType: 'informational', v2: '207', apprec: null, warningOnly: true,
     message: (e) => `No issues found (mode ${d(e.detail)})`,
   },
+  // the room board, Location/$board (src/fhir/operations/board.ts)
+  FHIR_BOARD_SITE_REQUIRED: {
+    status: 400, issueType: 'required', v2: '101', apprec: null,
+    message: () => 'Location/$board needs the parameter site (Location/[id] or [id] of the DMS site)',
+  },
+  FHIR_BOARD_SITE_NOT_LOCATION: {
+    status: 400, issueType: 'value', v2: '102', apprec: null,
+    message: (e) => `The site of Location/$board must be a Location on this server (Location/[id] or [id]), not ${d(e.detail)}`,
+  },
+  FHIR_BOARD_SITE_UNKNOWN: {
+    status: 404, issueType: 'not-found', v2: '204', apprec: null,
+    message: (e) => `The site Location/${d(e.id)} of Location/$board does not exist (or was deleted)`,
+  },
 } satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;

@@ -4,7 +4,8 @@
  * R4 expressions are unions over many types (`AllergyIntolerance.code | Condition.code | ...`); for one
  * resource type only the branches that start with it matter. Nearly all branches use a tiny FHIRPath
  * subset: member navigation, `ofType(T)` / `as T`, `where(resolve() is T)` and `where(system='x')`
- * (checked over all 1,377 R4 parameters: `where` 107 times, `ofType` 145, anything else once). Those are
+ * (checked over all 1,377 R4 parameters: `where` 107 times, `ofType` 145, anything else once), and, for our
+ * Encounter current-location, `where(status='a' or status='b')` (equalities of one field or-ed). Those are
  * compiled to a walker that also knows each value's FHIR type from the StructureDefinitions, so values
  * are indexed by type (a Period as a range, an Identifier as system|value) without guessing from shape.
  * Branches outside the subset are evaluated by @medplum/core's FHIRPath engine instead.
@@ -26,7 +27,8 @@ type Step =
   | { kind: 'field'; name: string; choice: readonly { key: string; type: string }[] | undefined; type: string }
   | { kind: 'ofType'; type: string }
   | { kind: 'resolveIs'; type: string }
-  | { kind: 'whereEq'; field: string; value: string };
+  /** where(f = 'a' [or f = 'b' ...]): the element's f is one of the values */
+  | { kind: 'whereEq'; field: string; values: readonly string[] };
 
 export interface CompiledPath {
   eval(resource: object): Typed[];
@@ -63,7 +65,15 @@ function splitTop(s: string, sep: string): string[] {
 const STEP_OFTYPE = /^ofType\(([A-Za-z]+)\)$/;
 const STEP_AS = /^as\(([A-Za-z]+)\)$/;
 const STEP_RESOLVE = /^where\(resolve\(\) is ([A-Za-z]+)\)$/;
-const STEP_WHERE_EQ = /^where\(([a-z][A-Za-z]*) ?= ?'([^']*)'\)$/;
+const STEP_WHERE = /^where\((.*)\)$/;
+const EQUALS = /^([a-z][A-Za-z]*) ?= ?'([^']*)'$/;
+
+/** `f = 'a' or f = 'b'` -> the field and its values; undefined for anything else (another field, and, ...) */
+function equalities(condition: string): { field: string; values: string[] } | undefined {
+  const eqs = splitTop(condition, ' or ').map((c) => EQUALS.exec(c));
+  if (eqs.some((m) => m === null || m[1] !== eqs[0]![1])) return undefined;
+  return { field: eqs[0]![1], values: eqs.map((m) => m![2]) };
+}
 const STEP_FIELD = /^[a-z][A-Za-z0-9]*$/;
 
 /** Compiles one union branch, or returns undefined when it is outside the subset */
@@ -86,8 +96,8 @@ function compileBranch(branch: string, resourceType: string): { root: string; st
       types = [m[1]];
     } else if ((m = STEP_RESOLVE.exec(p))) {
       steps.push({ kind: 'resolveIs', type: m[1] });
-    } else if ((m = STEP_WHERE_EQ.exec(p))) {
-      steps.push({ kind: 'whereEq', field: m[1], value: m[2] });
+    } else if ((m = STEP_WHERE.exec(p)) && equalities(m[1])) {
+      steps.push({ kind: 'whereEq', ...equalities(m[1])! });
     } else if (STEP_FIELD.test(p)) {
       if (types.length !== 1) return undefined;
       const schema = tryGetDataType(types[0]);
@@ -146,7 +156,7 @@ function visit(v: unknown, t: string, steps: readonly Step[], i: number, out: Ty
       return;
     }
     case 'whereEq':
-      if (v !== null && typeof v === 'object' && (v as Record<string, unknown>)[s.field] === s.value) visit(v, t, steps, i + 1, out);
+      if (v !== null && typeof v === 'object' && s.values.includes((v as Record<string, unknown>)[s.field] as string)) visit(v, t, steps, i + 1, out);
       return;
   }
 }

@@ -116,6 +116,22 @@ export interface SearchPage {
   total?: number;
 }
 
+/** What the room board reads (Location/$board: src/fhir/operations/board.ts), in one query on the SQL
+ * stores (../sql/board.ts). Live current versions only; each list sorted by id (then its second key). */
+export interface BoardRows {
+  /** The site's Location, absent when there is none (never created, or deleted) */
+  site?: { id: string; raw: string };
+  /** Every Location under the site through Location.partOf (search parameter partof), at any depth; a
+   * deleted Location is not there, and neither is what hangs only under it */
+  places: { id: string; raw: string }[];
+  /** Encounters with a place among their current-location rows (the search parameter's expression: an
+   * active Encounter.location entry of an Encounter that is arrived, triaged, in-progress or onleave):
+   * one row per Encounter and place */
+  encounters: { id: string; place: string; raw: string }[];
+  /** The Patients those Encounters have as subject: one row per Patient and Encounter */
+  patients: { id: string; encounter: string; raw: string }[];
+}
+
 export interface Repository {
   readonly kind: string;
   /** Current version; throws FHIR_NOT_FOUND, or FHIR_GONE when the latest version is a delete */
@@ -139,6 +155,8 @@ export interface Repository {
   delete(resourceType: string, id: string, opts?: DeleteOptions): Promise<StoredResource | undefined>;
   history(scope: HistoryScope, opts: HistoryOptions): Promise<HistoryPage>;
   search(plan: SearchPlan): Promise<SearchPage>;
+  /** The room board of a site (a Location id): see BoardRows */
+  board(siteId: string): Promise<BoardRows>;
   /** Rebuilds the index rows of every current resource of these types (all types when omitted) from the
    * search parameters registered now; one transaction, writers wait. Returns the number of resources. */
   reindex(resourceTypes?: readonly string[]): Promise<number>;

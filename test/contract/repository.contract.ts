@@ -6,6 +6,7 @@
  */
 import type { Test } from 'tap';
 import type { Factory } from './contract-helpers.ts';
+import { boardContract } from './contract-board.ts';
 import { crudContract } from './contract-crud.ts';
 import { historyContract } from './contract-history.ts';
 import { searchContract } from './contract-search.ts';
@@ -18,4 +19,5 @@ export function runRepositoryContract(t: Test, name: string, factory: Factory): 
   searchContract(t, name, factory);
   transactionContract(t, name, factory);
   updateAllContract(t, name, factory);
+  boardContract(t, name, factory);
 }

@@ -62,9 +62,26 @@ t.test('sqlite file: migrations are recorded once and not re-run on reopen', asy
   const db = new Database(file, { readonly: true });
   t.teardown(() => db.close());
   const rows = db.prepare('SELECT version, name FROM schema_migrations').all() as { version: number }[];
-  t.same(rows.map((r) => r.version), [1, 2, 3, 4, 5, 6]);
+  t.same(rows.map((r) => r.version), [1, 2, 3, 4, 5, 6, 7]);
   const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
   t.same(tables, ['idx_date', 'idx_date_stats', 'idx_number', 'idx_position', 'idx_quantity', 'idx_reference', 'idx_string', 'idx_text', 'idx_token', 'idx_uri', 'resource', 'resource_current', 'schema_migrations']);
+});
+
+t.test('sqlite file: schema 7 indexes current-location for the Encounters stored before it (the room board finds them)', async (t) => {
+  const file = tempFile();
+  const repo = await SqliteRepository.open({ file });
+  await repo.update({ resourceType: 'Location', id: 'site', name: 'site' } as never);
+  await repo.update({ resourceType: 'Location', id: 'bed', name: 'bed', partOf: { reference: 'Location/site' } } as never);
+  await repo.update({ resourceType: 'Encounter', id: 'e1', status: 'in-progress', class: { code: 'IMP' }, location: [{ location: { reference: 'Location/bed' }, status: 'active' }] } as never);
+  await repo.close();
+  // Back to schema 6: no current-location rows
+  const db = new Database(file);
+  t.equal(db.prepare("DELETE FROM idx_reference WHERE param = 'current-location'").run().changes, 1, 'the row schema 7 adds');
+  db.exec('DELETE FROM schema_migrations WHERE version = 7');
+  db.close();
+  const again = await SqliteRepository.open({ file });
+  t.teardown(() => again.close());
+  t.same((await again.board('site')).encounters.map((e) => [e.id, e.place]), [['e1', 'bed']]);
 });
 
 t.test('sqlite file: millisecond lastUpdated values written before schema 6 are widened to microseconds, and order is kept', async (t) => {

@@ -2,10 +2,12 @@
  * $operations, one file each (https://hl7.org/fhir/R4/operations.html): system level (POST [base]/$name)
  * and type/instance level ([base]/[type]/$name, [base]/[type]/[id]/$name). An operation that changes nothing
  * (affectsState false: the terminology ones) may also be invoked with GET and its primitive parameters in the
- * URL (operations.html#request).
+ * URL (operations.html#request). Our own type operations (Location/$board) have OperationDefinitions under
+ * https://helsebro.no/fhir/OperationDefinition, shipped in profiles/local.
  */
 import { FhirError } from '../../errors/fhir-error.ts';
 import type { Handler } from '../context.ts';
+import { board } from './board.ts';
 import { expand } from './expand.ts';
 import { lookup } from './lookup.ts';
 import { reindex } from './reindex.ts';
@@ -25,6 +27,7 @@ interface Operation {
 }
 
 const HL7 = 'http://hl7.org/fhir/OperationDefinition';
+const OURS = 'https://helsebro.no/fhir/OperationDefinition';
 
 const OPERATIONS: Record<string, Handler> = { reindex };
 
@@ -35,6 +38,7 @@ const TYPE_OPERATIONS: Record<string, Operation> = {
   'validate-code': { handler: validateCode, types: ['CodeSystem', 'ValueSet'], get: true, definition: `${HL7}/{type}-validate-code` },
   subsumes: { handler: subsumes, types: ['CodeSystem'], get: true, definition: `${HL7}/CodeSystem-subsumes` },
   translate: { handler: translate, types: ['ConceptMap'], get: true, definition: `${HL7}/ConceptMap-translate` },
+  board: { handler: board, types: ['Location'], get: true, definition: `${OURS}/Location-board` },
 };
 
 const on = (op: Operation, type: string): boolean => op.types === '*' || op.types.includes(type);

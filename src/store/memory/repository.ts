@@ -14,12 +14,13 @@ import type { Resource } from '@medplum/fhirtypes';
 import { FhirError } from '../../errors/fhir-error.ts';
 import type { SearchPlan } from '../../search/plan.ts';
 import type {
-  CreateOptions, DeleteOptions, HistoryOptions, HistoryPage, HistoryScope, Repository, SearchPage, StoredResource,
+  BoardRows, CreateOptions, DeleteOptions, HistoryOptions, HistoryPage, HistoryScope, Repository, SearchPage, StoredResource,
   UpdateItem, UpdateOptions, UpdateResult,
 } from '../repository.ts';
 import { updateEach } from '../repository.ts';
 import { newId } from '../serialise.ts';
 import { checkCreate, checkDelete, checkId, checkUpdate } from '../sql/version-rules.ts';
+import { board } from './board.ts';
 import { history, search } from './query.ts';
 import { MemoryState, type TxLog } from './state.ts';
 
@@ -92,6 +93,10 @@ export class MemoryRepository implements Repository {
 
   async search(plan: SearchPlan): Promise<SearchPage> {
     return search(this.#view(), this.#live(), plan);
+  }
+
+  async board(siteId: string): Promise<BoardRows> {
+    return board(this.#view(), this.#live(), siteId);
   }
 
   async reindex(resourceTypes?: readonly string[]): Promise<number> {

@@ -10,6 +10,10 @@
  *
  * Hot statements are rendered once with `slot(n)` markers and bound per call with `bind()`, so a read does
  * not re-render SQL (the read path is the throughput target).
+ *
+ * Common table expressions (`WITH [RECURSIVE] name (cols) AS [MATERIALIZED] (...)`) and compound selects
+ * (UNION, UNION ALL) are the part both dialects share: https://sqlite.org/lang_with.html ,
+ * https://www.postgresql.org/docs/current/queries-with.html (MATERIALIZED: SQLite >= 3.35, PostgreSQL >= 12).
  */
 import type { Connection, Dialect, QueryResult } from './dialect.ts';
 
@@ -35,7 +39,10 @@ export type Expr =
   /** `prefix` is a prefix of `of` (portable: substr(of, 1, length(prefix)) = prefix) */
   | { readonly kind: 'prefixOf'; readonly prefix: Expr; readonly of: Expr }
   /** arithmetic on numbers (REAL / double precision in both dialects) */
-  | { readonly kind: 'arith'; readonly op: '+' | '-' | '*'; readonly left: Expr; readonly right: Expr };
+  | { readonly kind: 'arith'; readonly op: '+' | '-' | '*'; readonly left: Expr; readonly right: Expr }
+  /** a constant written by our code into the text (a row tag of a compound select, NULL): never a value
+   * from a request, and checked against a strict pattern */
+  | { readonly kind: 'lit'; readonly value: string | null };
 
 export type CmpOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
 
@@ -46,15 +53,43 @@ export interface Order {
   readonly nullsLast?: boolean;
 }
 
+/** One named subquery of a WITH clause; a recursive one is a compound of an anchor and a select over itself */
+export interface Cte {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly query: Select | Compound;
+  /** Computed once, not inlined where it is used (AS MATERIALIZED) */
+  readonly materialized?: boolean;
+}
+
+export interface With {
+  /** WITH RECURSIVE: some CTE refers to itself (both dialects then allow any CTE to) */
+  readonly recursive?: boolean;
+  readonly ctes: readonly Cte[];
+}
+
+/** Selects of equal width combined: UNION drops duplicate rows (what ends a recursion over a cycle), UNION ALL keeps them */
+export interface Compound {
+  readonly kind: 'compound';
+  readonly op: 'UNION' | 'UNION ALL';
+  /** Plain selects: no WITH, ORDER BY or LIMIT of their own */
+  readonly items: readonly Select[];
+  readonly with?: With;
+}
+
 export interface Select {
   readonly kind: 'select';
+  readonly with?: With;
   readonly from: string;
   readonly as?: string;
   readonly columns: readonly (Expr | { readonly expr: Expr; readonly as: string })[];
   /** SELECT DISTINCT */
   readonly distinct?: boolean;
-  /** Inner joins after `from`, in order */
-  readonly joins?: readonly { readonly table: string; readonly as: string; readonly on: Expr }[];
+  /** Inner joins after `from`, in order. `fixed`: the tables before it stay the outer loop (rendered
+   * `CROSS JOIN t a` with its condition in the WHERE: SQLite keeps that order,
+   * https://sqlite.org/optoverview.html#crossjoin ; PostgreSQL plans it as the inner join it is). For a
+   * join on a CTE, whose size SQLite cannot estimate. */
+  readonly joins?: readonly { readonly table: string; readonly as: string; readonly on: Expr; readonly fixed?: boolean }[];
   readonly where?: Expr;
   readonly groupBy?: readonly Expr[];
   readonly orderBy?: readonly Order[];
@@ -78,7 +113,7 @@ export interface Delete {
   readonly where: Expr;
 }
 
-export type Statement = Select | Insert | Delete;
+export type Statement = Select | Insert | Delete | Compound;
 
 export interface Query {
   readonly sql: string;
@@ -101,6 +136,8 @@ export const sub = (query: Select): Expr => ({ kind: 'sub', query });
 export const contains = (haystack: Expr, needle: Expr): Expr => ({ kind: 'contains', haystack, needle });
 export const prefixOf = (prefix: Expr, of: Expr): Expr => ({ kind: 'prefixOf', prefix, of });
 export const arith = (op: '+' | '-' | '*', left: Expr, right: Expr): Expr => ({ kind: 'arith', op, left, right });
+export const lit = (value: string | null): Expr => ({ kind: 'lit', value });
+export const union = (op: 'UNION' | 'UNION ALL', items: readonly Select[], w?: With): Compound => ({ kind: 'compound', op, items, with: w });
 
 /** AND of the items; an empty AND is TRUE, so it renders as nothing in a WHERE (see `where`) */
 export function and(...items: (Expr | undefined)[]): Expr | undefined {
@@ -117,6 +154,7 @@ export function or(...items: Expr[]): Expr {
 // ---- rendering ------------------------------------------------------------------------------------
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
+const LITERAL = /^[A-Za-z0-9_ .:/-]*$/;
 
 function ident(name: string): string {
   if (!IDENT.test(name)) throw new Error(`unsafe SQL identifier '${name}'`);
@@ -168,14 +206,46 @@ class Renderer {
         const prefix = this.expr(e.prefix);
         return `substr(${this.expr(e.of)}, 1, length(${prefix})) = ${prefix}`;
       }
+      case 'lit':
+        if (e.value === null) return 'NULL';
+        if (!LITERAL.test(e.value)) throw new Error(`unsafe SQL literal '${e.value}'`);
+        return `'${e.value}'`;
     }
   }
 
+  with(w: With | undefined): string {
+    if (!w) return '';
+    const ctes = w.ctes.map((c) => `${ident(c.name)} (${c.columns.map(ident).join(', ')}) AS ${c.materialized ? 'MATERIALIZED ' : ''}(${this.query(c.query)})`);
+    return `WITH ${w.recursive ? 'RECURSIVE ' : ''}${ctes.join(', ')} `;
+  }
+
+  query(q: Select | Compound): string {
+    return q.kind === 'select' ? this.select(q) : this.compound(q);
+  }
+
+  compound(c: Compound): string {
+    if (c.items.length < 2) throw new Error('a compound select of fewer than two selects');
+    const head = this.with(c.with);
+    const items = c.items.map((s) => {
+      if (s.with || s.orderBy || s.limit !== undefined || s.offset !== undefined) throw new Error('a member of a compound select has its own WITH, ORDER BY or LIMIT');
+      return this.select(s);
+    });
+    return head + items.join(` ${c.op} `);
+  }
+
   select(s: Select): string {
+    const head = this.with(s.with);
     const cols = s.columns.map((c) => ('kind' in c ? this.expr(c) : `${this.expr(c.expr)} AS ${ident(c.as)}`));
-    let sql = `SELECT ${s.distinct ? 'DISTINCT ' : ''}${cols.join(', ')} FROM ${ident(s.from)}${s.as ? ` ${ident(s.as)}` : ''}`;
-    for (const j of s.joins ?? []) sql += ` JOIN ${ident(j.table)} ${ident(j.as)} ON ${this.expr(j.on)}`;
-    if (s.where) sql += ` WHERE ${this.expr(s.where)}`;
+    let sql = `${head}SELECT ${s.distinct ? 'DISTINCT ' : ''}${cols.join(', ')} FROM ${ident(s.from)}${s.as ? ` ${ident(s.as)}` : ''}`;
+    const fixed: Expr[] = [];
+    for (const j of s.joins ?? []) {
+      if (j.fixed) {
+        sql += ` CROSS JOIN ${ident(j.table)} ${ident(j.as)}`;
+        fixed.push(j.on);
+      } else sql += ` JOIN ${ident(j.table)} ${ident(j.as)} ON ${this.expr(j.on)}`;
+    }
+    const where = and(...fixed, s.where);
+    if (where) sql += ` WHERE ${this.expr(where)}`;
     if (s.groupBy && s.groupBy.length > 0) sql += ` GROUP BY ${s.groupBy.map((g) => this.expr(g)).join(', ')}`;
     if (s.orderBy && s.orderBy.length > 0) {
       sql += ` ORDER BY ${s.orderBy.map((o) => `${this.expr(o.expr)}${o.descending ? ' DESC' : ' ASC'}${o.nullsLast ? ' NULLS LAST' : ''}`).join(', ')}`;
@@ -206,6 +276,8 @@ class Renderer {
         return this.insert(s);
       case 'delete':
         return `DELETE FROM ${ident(s.table)} WHERE ${this.expr(s.where)}`;
+      case 'compound':
+        return this.compound(s);
     }
   }
 }

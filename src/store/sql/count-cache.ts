@@ -5,9 +5,10 @@
  * cache is never stale: the store calls invalidate() synchronously after every COMMIT, and a count is
  * stored only when no COMMIT happened while its search ran, so what it holds always describes the current
  * committed state. Bounded; cleared rather than evicted entry by entry (a write empties it anyway).
+ * The same rule keeps the room board's rows (Repository.board, ./board.ts) for a board that many screens poll.
  */
-export class CountCache {
-  readonly #map = new Map<string, number>();
+export class CommitCache<V> {
+  readonly #map = new Map<string, V>();
   readonly #max: number;
   #generation = 0;
 
@@ -25,14 +26,17 @@ export class CountCache {
     if (this.#map.size > 0) this.#map.clear();
   }
 
-  get(key: string): number | undefined {
+  get(key: string): V | undefined {
     return this.#map.get(key);
   }
 
   /** Keeps n for key when nothing was committed since `generation` was read */
-  set(key: string, generation: number, n: number): void {
+  set(key: string, generation: number, n: V): void {
     if (generation !== this.#generation) return;
     if (this.#map.size >= this.#max) this.#map.clear();
     this.#map.set(key, n);
   }
 }
+
+/** Search totals and planner probes */
+export class CountCache extends CommitCache<number> {}

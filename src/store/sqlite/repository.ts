@@ -28,11 +28,12 @@ import { FhirError } from '../../errors/fhir-error.ts';
 import type { SearchPlan } from '../../search/plan.ts';
 import { MonotonicClock } from '../clock.ts';
 import type {
-  CreateOptions, DeleteOptions, HistoryOptions, HistoryPage, HistoryScope, Repository, SearchPage, StoredResource,
+  BoardRows, CreateOptions, DeleteOptions, HistoryOptions, HistoryPage, HistoryScope, Repository, SearchPage, StoredResource,
   UpdateItem, UpdateOptions, UpdateResult,
 } from '../repository.ts';
 import { bind, call, col, exec, render, slot, type Query } from '../sql/builder.ts';
 import { sqliteDialect } from '../sql/dialect.ts';
+import { runBoard } from '../sql/board.ts';
 import { runHistory } from '../sql/history.ts';
 import { migrate, needsReindex } from '../sql/migrations/index.ts';
 import { runSearch } from '../sql/search.ts';
@@ -42,7 +43,7 @@ import { SqliteConnection } from './connection.ts';
 import { Lru } from './lru.ts';
 import { SqliteTransaction, type SqliteWriteEnv } from './transaction.ts';
 import { Checkpointer } from './checkpointer.ts';
-import { CountCache } from '../sql/count-cache.ts';
+import { CommitCache, CountCache } from '../sql/count-cache.ts';
 import { WriteQueue } from './write-queue.ts';
 import { WalSync } from './wal-sync.ts';
 import { ReadGate, gated } from './read-gate.ts';
@@ -60,7 +61,7 @@ export interface SqliteStoreOptions {
   now?: () => number;
   /** WAL checkpoints in a worker thread (default); false leaves them to SQLite's automatic checkpoint */
   checkpointer?: boolean;
-  /** Search totals and probes kept until the next COMMIT (../sql/count-cache.ts); default true */
+  /** Search totals and probes, and room boards, kept until the next COMMIT (../sql/count-cache.ts); default true */
   countCache?: boolean;
   /** With FULL: sync the WAL ourselves off the event loop (default true); false lets SQLite sync inside
    * COMMIT, on the event loop (the bench compares the two) */
@@ -104,6 +105,8 @@ export class SqliteRepository implements Repository {
   readonly #inTx = new AsyncLocalStorage<TxMark>();
   /** Totals and planner probes of searches, valid until the next COMMIT (../sql/count-cache.ts) */
   readonly #counts: CountCache | undefined;
+  /** Room boards by site, valid until the next COMMIT (the same switch as the counts) */
+  readonly #boards: CommitCache<BoardRows> | undefined;
   readonly #tempDir: string | undefined;
   readonly #checkpointer: Checkpointer | undefined;
   readonly #walSync: WalSync | undefined;
@@ -119,6 +122,7 @@ export class SqliteRepository implements Repository {
     this.#writer = writer;
     this.#reader = reader;
     this.#counts = countCache ? new CountCache() : undefined;
+    this.#boards = countCache ? new CommitCache<BoardRows>(64) : undefined;
     this.#walSync = walSync;
     this.#thread = thread;
     this.#gatedReader = gated(reader, this.#gate);
@@ -128,6 +132,7 @@ export class SqliteRepository implements Repository {
       beforeCommit: walSync ? () => this.#gate.shut() : undefined,
       afterCommit: (lost) => {
         this.#counts?.invalidate();
+        this.#boards?.invalidate();
         if (lost) this.#gate.fail(lost);
         else this.#gate.open();
       },
@@ -258,6 +263,17 @@ export class SqliteRepository implements Repository {
 
   search(plan: SearchPlan): Promise<SearchPage> {
     return runSearch(this.#gatedReader, plan, true, this.#counts);
+  }
+
+  /** A board polled by many screens is read once per COMMIT: the same rows (the same object) until a write
+   * commits, never rows older than the last COMMIT (kept only when none happened while they were read) */
+  async board(siteId: string): Promise<BoardRows> {
+    const hit = this.#boards?.get(siteId);
+    if (hit) return hit;
+    const generation = this.#boards?.generation ?? 0;
+    const rows = await runBoard(this.#gatedReader, siteId);
+    this.#boards?.set(siteId, generation, rows);
+    return rows;
   }
 
   async reindex(resourceTypes?: readonly string[]): Promise<number> {

@@ -14,10 +14,11 @@ import { reindexAll } from '../sql/versions.ts';
 import type { Resource } from '@medplum/fhirtypes';
 import type { SearchPlan } from '../../search/plan.ts';
 import type {
-  CreateOptions, DeleteOptions, HistoryOptions, HistoryPage, HistoryScope, Repository, SearchPage, StoredResource,
+  BoardRows, CreateOptions, DeleteOptions, HistoryOptions, HistoryPage, HistoryScope, Repository, SearchPage, StoredResource,
   UpdateItem, UpdateOptions, UpdateResult,
 } from '../repository.ts';
 import { updateEach } from '../repository.ts';
+import { runBoard } from '../sql/board.ts';
 import { runHistory } from '../sql/history.ts';
 import { runSearch } from '../sql/search.ts';
 import { createOne, deleteOne, readOne, updateOne, vreadOne, type WriteEnv } from '../sql/versions.ts';
@@ -66,6 +67,11 @@ export class SqliteTransaction implements Repository {
   async history(scope: HistoryScope, opts: HistoryOptions): Promise<HistoryPage> {
     this.#live();
     return runHistory(this.#env.conn, scope, opts);
+  }
+
+  async board(siteId: string): Promise<BoardRows> {
+    this.#live();
+    return runBoard(this.#env.conn, siteId);
   }
 
   create(resource: Resource, opts?: CreateOptions): Promise<StoredResource> {

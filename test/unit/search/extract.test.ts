@@ -72,3 +72,21 @@ t.test('all but one of the R4 expressions for common types take the compiled pat
   }
   t.same(slow, ['Patient.deceased'], 'only Patient-deceased uses FHIRPath outside the subset (it has its own compiled form)');
 });
+
+t.test('where with or-ed equalities of one field (our Encounter current-location) is compiled and agrees with FHIRPath', async (t) => {
+  const { searchParameter } = await import('../../../src/search/registry.ts');
+  const { compilePath } = await import('../../../src/search/paths.ts');
+  const { evalFhirPath } = await import('@medplum/core');
+  const def = searchParameter('Encounter', 'current-location')!;
+  t.same(explain(def.expression!, 'Encounter').map((b) => b.fast), [true]);
+  t.equal(explain("Encounter.where(status = 'a' or class = 'b').location", 'Encounter')[0].fast, false, 'two fields: not compiled');
+  const path = compilePath(def.expression!, 'Encounter');
+  const at = (ref: string, status: string) => ({ location: { reference: ref }, status });
+  for (const status of ['planned', 'arrived', 'triaged', 'in-progress', 'onleave', 'finished', 'cancelled']) {
+    const e = { resourceType: 'Encounter', status, class: { code: 'IMP' }, location: [at('Location/a', 'active'), at('Location/b', 'completed'), at('Location/c', 'active')] };
+    const ours = path.eval(e).map((x) => (x.v as { reference: string }).reference);
+    const fhirpath = (evalFhirPath(def.expression!, e) as { reference: string }[]).map((x) => x.reference);
+    t.same(ours, fhirpath, status);
+    t.same(ours, ['arrived', 'triaged', 'in-progress', 'onleave'].includes(status) ? ['Location/a', 'Location/c'] : [], `${status}: the active entries of an Encounter the patient is in`);
+  }
+});

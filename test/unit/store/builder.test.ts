@@ -79,3 +79,33 @@ t.test('exec runs through the two-member seam whether query answers synchronousl
   t.same((await exec(asyncConn, s)).rows, [{ n: 2 }]);
   t.same(seen, [['SELECT id FROM resource WHERE id = ?', ['a']], ['SELECT id FROM resource WHERE id = $1', ['a']]]);
 });
+
+t.test('WITH RECURSIVE, MATERIALIZED, UNION / UNION ALL and literals print alike in both dialects', async (t) => {
+  const { lit, union } = await import('../../../src/store/sql/builder.ts');
+  const anchor: Select = { kind: 'select', from: 'edge', as: 'e', columns: [col('e', 'child')], where: eq(col('e', 'parent'), val(slot(0))) };
+  const step: Select = { kind: 'select', from: 'tree', as: 't', columns: [col('e', 'child')], joins: [{ table: 'edge', as: 'e', on: eq(col('e', 'parent'), col('t', 'id')) }] };
+  const q = union('UNION ALL', [
+    { kind: 'select', from: 'tree', as: 't', columns: [{ expr: lit('T'), as: 'kind' }, col('t', 'id')] },
+    { kind: 'select', from: 'leaf', as: 'l', columns: [{ expr: lit(null), as: 'kind' }, col('l', 'id')] },
+  ], { recursive: true, ctes: [
+    { name: 'tree', columns: ['id'], query: union('UNION', [anchor, step]) },
+    { name: 'leaf', columns: ['id'], query: { kind: 'select', from: 'tree', as: 't', columns: [col('t', 'id')], where: eq(col('t', 'id'), val('b')) }, materialized: true },
+  ] });
+  const tail = "SELECT 'T' AS kind, t.id FROM tree t UNION ALL SELECT NULL AS kind, l.id FROM leaf l";
+  t.equal(render(q, sqliteDialect).sql, `WITH RECURSIVE tree (id) AS (SELECT e.child FROM edge e WHERE e.parent = ? UNION SELECT e.child FROM tree t JOIN edge e ON e.parent = t.id), leaf (id) AS MATERIALIZED (SELECT t.id FROM tree t WHERE t.id = ?) ${tail}`);
+  t.equal(render(q, postgresDialect).sql, `WITH RECURSIVE tree (id) AS (SELECT e.child FROM edge e WHERE e.parent = $1 UNION SELECT e.child FROM tree t JOIN edge e ON e.parent = t.id), leaf (id) AS MATERIALIZED (SELECT t.id FROM tree t WHERE t.id = $2) ${tail}`);
+  const fixed: Select = { kind: 'select', from: 'tree', as: 't', columns: [col('e', 'child')], joins: [{ table: 'edge', as: 'e', on: eq(col('e', 'parent'), col('t', 'id')), fixed: true }], where: eq(col('e', 'child'), val('c')) };
+  t.equal(render(fixed, postgresDialect).sql, 'SELECT e.child FROM tree t CROSS JOIN edge e WHERE (e.parent = t.id AND e.child = $1)', 'a fixed join: CROSS JOIN, its condition in the WHERE (no ON, which PostgreSQL refuses after CROSS JOIN)');
+  t.throws(() => render({ kind: 'select', from: 'x', columns: [lit("a' OR '1")] }, sqliteDialect), /unsafe SQL literal/, 'a literal can never carry SQL');
+  t.throws(() => render(union('UNION', [anchor]), sqliteDialect), /fewer than two/);
+  t.throws(() => render(union('UNION', [anchor, { ...step, limit: 1 }]), sqliteDialect), /ORDER BY or LIMIT/, 'SQLite refuses LIMIT inside a compound member');
+
+  // Run on SQLite: a -> b -> c -> a is a cycle; UNION drops the repeated row, so the recursion ends (lang_with.html#recursivecte)
+  const Database = (await import('better-sqlite3')).default;
+  const db = new Database(':memory:');
+  t.teardown(() => db.close());
+  db.exec("CREATE TABLE edge (parent TEXT, child TEXT); INSERT INTO edge VALUES ('a', 'b'), ('b', 'c'), ('c', 'a'), ('x', 'y')");
+  const r = render(q, sqliteDialect);
+  const rows = db.prepare(r.sql).all(...bind(r, ['a'])) as { kind: string | null; id: string }[];
+  t.same(rows.map((x) => [x.kind, x.id]).sort(), [[null, 'b'], ['T', 'a'], ['T', 'b'], ['T', 'c']], 'every node reachable from a once, the leaf CTE once');
+});

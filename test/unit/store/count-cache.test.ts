@@ -79,3 +79,23 @@ t.test('SQLite: a single-filter total comes from the probe and counts each resou
   t.equal(page.total, 3, 'three Patients, not six rows');
   t.notOk(queries.some((q) => q.startsWith('SELECT c.id FROM resource_current')), 'no COUNT statement: the probe gave the total');
 });
+
+t.test('room boards (Repository.board) are kept until the next COMMIT, and one read across a COMMIT is not kept', async (t) => {
+  const repo = await SqliteRepository.open({ file: ':memory:' });
+  t.teardown(() => repo.close());
+  await repo.update({ resourceType: 'Location', id: 's', name: 's' } as Resource);
+  const a = await repo.board('s');
+  t.equal(await repo.board('s'), a, 'the same rows object: no query');
+  await repo.update({ resourceType: 'Location', id: 'b', name: 'b', partOf: { reference: 'Location/s' } } as Resource);
+  const b = await repo.board('s');
+  t.not(b, a, 'a COMMIT empties the cache');
+  t.same(b.places.map((p) => p.id), ['b']);
+  // a write that commits while the board is being read: that read is answered but not kept
+  await Promise.all([repo.board('s'), repo.update({ resourceType: 'Location', id: 'c', name: 'c', partOf: { reference: 'Location/s' } } as Resource)]);
+  const after = await repo.board('s');
+  t.same(after.places.map((p) => p.id), ['b', 'c'], 'the next read sees the write');
+  const off = await SqliteRepository.open({ file: ':memory:', countCache: false });
+  t.teardown(() => off.close());
+  await off.update({ resourceType: 'Location', id: 's', name: 's' } as Resource);
+  t.not(await off.board('s'), await off.board('s'), 'HELSEBRO_COUNT_CACHE=off: every board is read');
+});

@@ -10,5 +10,7 @@ t.test('needsReindex: all, some types, or nothing', async (t) => {
   t.same(needsReindex([5]), ['Location'], '005 (positions) only Locations');
   t.equal(needsReindex([4, 5]), 'all', 'all wins');
   t.equal(needsReindex([6]), undefined, '006 (microsecond lastUpdated) rewrites a column, no index rows');
-  t.same(MIGRATIONS.map((m) => m.version), [1, 2, 3, 4, 5, 6], 'versions in order, none skipped');
+  t.same(needsReindex([7]), ['Encounter'], '007 (current-location, the room board) only Encounters');
+  t.same(needsReindex([5, 7]), ['Location', 'Encounter'], 'the types of both');
+  t.same(MIGRATIONS.map((m) => m.version), [1, 2, 3, 4, 5, 6, 7], 'versions in order, none skipped');
 });

@@ -76,3 +76,33 @@ t.test('read, token search and history use indexes', async (t) => {
     t.notMatch(p, /SCAN (resource|resource_current|idx_\w+|c|r|t|t0|t1|r0|c1)( |$)(?!USING)/, `${name} scans no table`);
   }
 });
+
+t.test('the room board query (src/store/sql/board.ts) seeks from the site outwards: no table scan, no automatic index', async (t) => {
+  const { boardStatement } = await import('../../../src/store/sql/board.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'helsebro-plan-'));
+  const file = join(dir, 'b.db');
+  const repo = await SqliteRepository.open({ file, synchronous: 'NORMAL' });
+  // enough rows that a scan would be a real choice, and statistics at close (PRAGMA optimize)
+  await repo.withTransaction(async (tx) => {
+    await tx.update({ resourceType: 'Location', id: 's', name: 's' } as never);
+    for (let i = 0; i < 200; i++) await tx.update({ resourceType: 'Location', id: `b${i}`, name: 'b', partOf: { reference: 'Location/s' } } as never);
+    for (let i = 0; i < 400; i++) {
+      await tx.update({ resourceType: 'Patient', id: `p${i}` } as never);
+      await tx.update({ resourceType: 'Encounter', id: `e${i}`, status: i % 2 ? 'finished' : 'in-progress', class: { code: 'IMP' }, subject: { reference: `Patient/p${i}` },
+        location: [{ location: { reference: `Location/b${i % 200}` }, status: i % 2 ? 'completed' : 'active' }] } as never);
+    }
+  });
+  await repo.close();
+  const conn = new SqliteConnection(file, { readonly: true, synchronous: 'OFF' });
+  t.teardown(() => {
+    conn.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const q = render(boardStatement(), sqliteDialect);
+  const values = q.values.map((v) => (v !== null && typeof v === 'object' ? 's' : v));
+  const detail = conn.query(`EXPLAIN QUERY PLAN ${q.sql}`, values as never).rows.map((r) => String(r.detail));
+  t.notOk(detail.some((d) => /^SCAN (c|r|t|s)\b/.test(d)), `no scan of a stored table: ${detail.join(' | ')}`);
+  t.notOk(detail.some((d) => /AUTOMATIC/.test(d)), 'no automatic index on a CTE');
+  t.ok(detail.some((d) => /SEARCH r USING COVERING INDEX idx_reference_target \(type=\? AND param=\? AND target_id=\?/.test(d)), 'partOf and current-location by their target');
+  t.ok(detail.some((d) => /SEARCH r USING INDEX idx_reference_resource \(type=\? AND id=\?\)/.test(d)), 'the subject of each Encounter by its id');
+});

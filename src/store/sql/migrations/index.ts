@@ -12,6 +12,7 @@ import { noBasisParams } from './003-no-basis-params.ts';
 import { dateStats } from './004-date-stats.ts';
 import { positions } from './005-positions.ts';
 import { microsecondInstants } from './006-microsecond-instants.ts';
+import { currentLocation } from './007-current-location.ts';
 
 export interface Migration {
   version: number;
@@ -23,7 +24,7 @@ export interface Migration {
   reindex?: true | readonly string[];
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, searchIndexes, noBasisParams, dateStats, positions, microsecondInstants];
+export const MIGRATIONS: readonly Migration[] = [initial, searchIndexes, noBasisParams, dateStats, positions, microsecondInstants, currentLocation];
 
 /** Applies every pending migration; returns the versions applied now (the caller reindexes when one of
  * them says `reindex`) */
