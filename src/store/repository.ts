@@ -66,19 +66,22 @@ export class UpdateAllError extends Error {
   }
 }
 
+/** The items' updates one after another; the first that fails ends it as UpdateAllError naming its index */
+export async function updateInOrder<T>(items: readonly T[], update: (item: T) => Promise<UpdateResult>): Promise<UpdateResult[]> {
+  const out: UpdateResult[] = [];
+  for (let k = 0; k < items.length; k++) {
+    try {
+      out.push(await update(items[k]));
+    } catch (e) {
+      throw new UpdateAllError(k, e);
+    }
+  }
+  return out;
+}
+
 /** updateAll on any store: the updates one after another inside withTransaction */
 export function updateEach(repo: Repository, items: readonly UpdateItem[]): Promise<UpdateResult[]> {
-  return repo.withTransaction(async (tx) => {
-    const out: UpdateResult[] = [];
-    for (let k = 0; k < items.length; k++) {
-      try {
-        out.push(await tx.update(items[k].resource, items[k].opts));
-      } catch (e) {
-        throw new UpdateAllError(k, e);
-      }
-    }
-    return out;
-  });
+  return repo.withTransaction((tx) => updateInOrder(items, (i) => tx.update(i.resource, i.opts)));
 }
 
 export interface DeleteOptions {
@@ -128,7 +131,8 @@ export interface BoardRows {
    * active Encounter.location entry of an Encounter that is arrived, triaged, in-progress or onleave):
    * one row per Encounter and place */
   encounters: { id: string; place: string; raw: string }[];
-  /** The Patients those Encounters have as subject: one row per Patient and Encounter */
+  /** The Patients those Encounters have as subject: one row per Patient and row of `encounters` (an
+   * Encounter at two places gives its Patient twice) */
   patients: { id: string; encounter: string; raw: string }[];
 }
 

@@ -6,27 +6,19 @@ import type { BoardRows } from '../repository.ts';
 import { sortBoard } from '../sql/board.ts';
 import type { MemoryState, TxLog, Version } from './state.ts';
 
-/** The live current versions of a type */
-function* live(state: MemoryState, tx: TxLog | undefined, type: string): Generator<Version> {
-  for (const list of state.byType.get(type)?.values() ?? []) {
-    const v = state.current(list, tx);
-    if (v && !v.s.deleted) yield v;
-  }
-}
-
 /** target ids of the reference rows `param` -> `targetType` of a version */
 const targets = (v: Version, param: string, targetType: string): string[] =>
   v.rows.reference.filter((r) => r.param === param && r.targetType === targetType && r.targetId !== null).map((r) => r.targetId!);
 
 export function board(state: MemoryState, tx: TxLog | undefined, siteId: string): BoardRows {
   const out: BoardRows = { places: [], encounters: [], patients: [] };
-  const site = state.current(state.versions('Location', siteId), tx);
-  if (!site || site.s.deleted) return out;
+  const site = state.live('Location', siteId, tx);
+  if (!site) return out;
   out.site = { id: siteId, raw: site.s.raw };
 
   // partOf, walked breadth first from the site; `seen` ends a cycle as SQL's UNION does
   const children = new Map<string, Version[]>();
-  for (const v of live(state, tx, 'Location')) {
+  for (const v of state.liveOf('Location', tx)) {
     for (const parent of targets(v, 'partof', 'Location')) {
       let list = children.get(parent);
       if (!list) children.set(parent, (list = []));
@@ -49,15 +41,14 @@ export function board(state: MemoryState, tx: TxLog | undefined, siteId: string)
   }
   for (const [id, v] of places) out.places.push({ id, raw: v.s.raw });
 
-  for (const e of live(state, tx, 'Encounter')) {
+  for (const e of state.liveOf('Encounter', tx)) {
     const at = targets(e, 'current-location', 'Location').filter((id) => places.has(id) || id === siteId);
     for (const place of at) out.encounters.push({ id: e.s.id, place, raw: e.s.raw });
     if (at.length === 0) continue;
+    // one row per Encounter place, as the SQL joins the Patient to each row of `enc`
     for (const pid of targets(e, 'subject', 'Patient')) {
-      for (let i = 0; i < at.length; i++) {
-        const p = state.current(state.versions('Patient', pid), tx);
-        if (p && !p.s.deleted) out.patients.push({ id: pid, encounter: e.s.id, raw: p.s.raw });
-      }
+      const p = state.live('Patient', pid, tx);
+      if (p) for (const _ of at) out.patients.push({ id: pid, encounter: e.s.id, raw: p.s.raw });
     }
   }
   return sortBoard(out);

@@ -13,14 +13,14 @@ import type { MemoryState, TxLog, Version } from './state.ts';
 
 /** The memory store as the matcher sees it: live current versions with their index rows */
 function source(state: MemoryState, tx: TxLog | undefined): MatchSource {
-  const live = (v: Version | undefined) => (v && !v.s.deleted ? { id: v.s.id, lastUpdated: v.s.lastUpdated, rows: v.rows } : undefined);
+  const row = (v: Version) => ({ id: v.s.id, lastUpdated: v.s.lastUpdated, rows: v.rows });
   return {
-    get: (type, id) => live(state.current(state.versions(type, id), tx)),
+    get: (type, id) => {
+      const v = state.live(type, id, tx);
+      return v && row(v);
+    },
     *all(type) {
-      for (const list of state.byType.get(type)?.values() ?? []) {
-        const head = live(state.current(list, tx));
-        if (head) yield head;
-      }
+      for (const v of state.liveOf(type, tx)) yield row(v);
     },
   };
 }
@@ -28,9 +28,7 @@ function source(state: MemoryState, tx: TxLog | undefined): MatchSource {
 export function search(state: MemoryState, tx: TxLog | undefined, plan: SearchPlan): SearchPage {
   const src = source(state, tx);
   const hits: { c: Candidate; s: StoredResource }[] = [];
-  for (const list of state.byType.get(plan.resourceType)?.values() ?? []) {
-    const v = state.current(list, tx);
-    if (!v || v.s.deleted) continue;
+  for (const v of state.liveOf(plan.resourceType, tx)) {
     const c: Candidate = { resourceType: plan.resourceType, id: v.s.id, lastUpdated: v.s.lastUpdated, rows: v.rows };
     if (plan.filters.every((f) => matches(c, f, src))) hits.push({ c, s: v.s });
   }

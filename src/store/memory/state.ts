@@ -58,6 +58,20 @@ export class MemoryState {
     return undefined;
   }
 
+  /** The current version of type/id as `tx` sees it, unless it is a delete */
+  live(type: string, id: string, tx: TxLog | undefined): Version | undefined {
+    const v = this.current(this.versions(type, id), tx);
+    return v && !v.s.deleted ? v : undefined;
+  }
+
+  /** Every live current version of a type, as `tx` sees them */
+  *liveOf(type: string, tx: TxLog | undefined): Generator<Version> {
+    for (const list of this.byType.get(type)?.values() ?? []) {
+      const v = this.current(list, tx);
+      if (v && !v.s.deleted) yield v;
+    }
+  }
+
   head(type: string, id: string, tx: TxLog | undefined): Head | undefined {
     const v = this.current(this.versions(type, id), tx);
     return v && { version: Number(v.s.versionId), deleted: v.s.deleted };

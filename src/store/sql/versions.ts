@@ -10,7 +10,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { FhirError } from '../../errors/fhir-error.ts';
 import type { MonotonicClock } from '../clock.ts';
-import { UpdateAllError, type CreateOptions, type DeleteOptions, type StoredResource, type UpdateOptions, type UpdateResult } from '../repository.ts';
+import { updateInOrder, type CreateOptions, type DeleteOptions, type StoredResource, type UpdateItem, type UpdateOptions, type UpdateResult } from '../repository.ts';
 import { newId, storedVersion } from '../serialise.ts';
 import { and, cmp, col, eq, exec, inList, or, val, type Statement } from './builder.ts';
 import type { Connection } from './dialect.ts';
@@ -57,7 +57,10 @@ export type WriteOp =
   | { op: 'update'; resource: Resource; rows?: IndexRows; opts?: UpdateOptions }
   | { op: 'delete'; type: string; id: string; opts?: DeleteOptions }
   /** Repository.updateAll: the caller's SAVEPOINT around the one job makes the group all-or-nothing */
-  | { op: 'updates'; items: { resource: Resource; rows?: IndexRows; opts?: UpdateOptions }[] };
+  | { op: 'updates'; items: UpdateWrite[] };
+
+/** One update of an `updates` op: Repository.updateAll's item with its index rows */
+export type UpdateWrite = UpdateItem & { rows?: IndexRows };
 
 export function applyWrite(env: WriteEnv, w: WriteOp): Promise<StoredResource | UpdateResult | UpdateResult[] | undefined> {
   switch (w.op) {
@@ -72,16 +75,8 @@ export function applyWrite(env: WriteEnv, w: WriteOp): Promise<StoredResource | 
   }
 }
 
-export async function updateMany(env: WriteEnv, items: readonly { resource: Resource; rows?: IndexRows; opts?: UpdateOptions }[]): Promise<UpdateResult[]> {
-  const out: UpdateResult[] = [];
-  for (let k = 0; k < items.length; k++) {
-    try {
-      out.push(await updateOne(env, items[k].resource, items[k].opts, items[k].rows));
-    } catch (e) {
-      throw new UpdateAllError(k, e);
-    }
-  }
-  return out;
+export function updateMany(env: WriteEnv, items: readonly UpdateWrite[]): Promise<UpdateResult[]> {
+  return updateInOrder(items, (i) => updateOne(env, i.resource, i.opts, i.rows));
 }
 
 export async function createOne(env: WriteEnv, resource: Resource, opts: CreateOptions = {}, rows?: IndexRows): Promise<StoredResource> {
