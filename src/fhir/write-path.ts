@@ -83,18 +83,13 @@ async function checkTargets(repo: Repository, refs: ReferenceSite[], baseUrl: st
 }
 
 /**
- * Every check against the conformance resources the server holds (./validation/conformance-checks.ts), as
- * $validate and profile enforcement both run them: the profiles claimed (plus `extra`), the Questionnaire a
- * response answers, Measures, extensions, markdown, displays
+ * Profile enforcement on write (off unless the server option is on): every check against the conformance
+ * resources the server holds, as $validate runs them (./validation/conformance-checks.ts: the profiles
+ * claimed, the Questionnaire a response answers, Measures, extensions, markdown, displays); 422 with every error
  */
-export async function conformanceIssues(env: Env, resource: Resource, extra: readonly string[] = []): Promise<ErrorIssue[]> {
-  return conformanceChecks(resource as unknown as Record<string, unknown>, await env.deps.conformance.definitions(), { profiles: extra });
-}
-
-/** Profile enforcement on write (off unless the server option is on): 422 with every error */
 export async function checkProfiles(env: Env, resource: Resource): Promise<void> {
   if (!env.deps.options.enforceProfiles) return;
-  const issues = await conformanceIssues(env, resource);
+  const issues = conformanceChecks(resource as unknown as Record<string, unknown>, await env.deps.conformance.definitions());
   const errors = issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) throw FhirError.fromIssues(errors);
 }

@@ -38,10 +38,9 @@ import type { Encounter, Location } from '@medplum/fhirtypes';
 import { FhirError } from '../../errors/fhir-error.ts';
 import { parseDateRange } from '../../search/date.ts';
 import type { BoardRows } from '../../store/repository.ts';
+import { ID_PATTERN } from '../../store/serialise.ts';
 import type { Handler } from '../context.ts';
 import { OperationInput } from './params.ts';
-
-const ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
 /** The site's id from `Location/[id]`, `[id]`, or `[base]/Location/[id]` on this server */
 export function siteIdOf(value: unknown, baseUrl: string): string {
@@ -51,7 +50,7 @@ export function siteIdOf(value: unknown, baseUrl: string): string {
   const local = ref.startsWith(`${baseUrl}/`) ? ref.slice(baseUrl.length + 1) : ref;
   const parts = local.split('/');
   const id = parts.length === 2 && parts[0] === 'Location' ? parts[1] : parts.length === 1 ? parts[0] : undefined;
-  if (id === undefined || !ID.test(id)) throw new FhirError('FHIR_BOARD_SITE_NOT_LOCATION', { detail: `'${ref}'`, expression: 'site' });
+  if (id === undefined || !ID_PATTERN.test(id)) throw new FhirError('FHIR_BOARD_SITE_NOT_LOCATION', { detail: `'${ref}'`, expression: 'site' });
   return id;
 }
 
