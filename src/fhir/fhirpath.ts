@@ -41,6 +41,8 @@ const TZ = /(Z|[+-]\d\d:\d\d)$/;
  *   iif(c, a, b)       an error when the input has more than one item or the criterion is not one Boolean
  *                      (fhirpath.js took any non-empty criterion as true: testCollectionBoolean1, testIif6, 10)
  *   replaceMatches     an empty pattern leaves the string as it is
+ *   matches            a pattern that is not a valid Unicode-mode regex (the R4 definitions' eld-16, eld-19 use
+ *                      Java-dialect escapes) is compiled without the u flag rather than raising an error
  *   precision()        decimal places of a decimal (1.58700 -> 5), digits of a date, dateTime or time value
  *                      (@2014 -> 4, @T10:30 -> 4)
  *   conformsTo(url)    for the base definitions (http://hl7.org/fhir/StructureDefinition/<type>): whether the
@@ -48,6 +50,28 @@ const TZ = /(Z|[+-]\d\d:\d\d)$/;
  *                      suite expects an error for a profile that cannot be resolved: testConformsTo3), until
  *                      the profile validator answers it
  */
+const regexes = new Map<string, RegExp>();
+
+/**
+ * matches()'s regex: Unicode mode, as fhirpath.js compiles it, unless the pattern is not valid there: the R4
+ * definitions write some in the XML Schema / Java dialect, where escapes such as `\.` or `\@` inside a class are
+ * allowed (eld-16, eld-19: "Invalid regular expression ... Invalid escape" in Unicode mode)
+ */
+function regexOf(pattern: string, flags: string): RegExp {
+  const key = `${flags}/${pattern}`;
+  let re = regexes.get(key);
+  if (!re) {
+    try {
+      re = new RegExp(pattern, `su${flags}`);
+    } catch {
+      re = new RegExp(pattern, `s${flags}`);
+    }
+    if (regexes.size > 1_000) regexes.clear();
+    regexes.set(key, re);
+  }
+  return re;
+}
+
 const FUNCTIONS = {
   iif: {
     fn: (data: unknown[], criterion: Lazy, yes: Lazy, no?: Lazy) => {
@@ -70,6 +94,18 @@ const FUNCTIONS = {
       return regex === '' ? str : str.replace(new RegExp(String(regex), 'gu'), String(substitution));
     },
     arity: { 2: ['String', 'String'] },
+  },
+  matches: {
+    fn: (data: unknown[], regex: unknown, flags?: unknown) => {
+      if (data.length === 0 || isNothing(regex)) return [];
+      if (data.length > 1) throw new Error('matches: the input collection has more than one item');
+      const str = fhirpath.util.valData(data[0]) as unknown;
+      if (typeof str !== 'string') throw new Error('matches: the input is not a String');
+      const f = isNothing(flags) ? '' : String(flags);
+      if (!/^[im]*$/.test(f)) throw new Error('matches: flags must only contain i and/or m');
+      return regexOf(String(regex), f).test(str);
+    },
+    arity: { 1: ['String'], 2: ['String', 'String'] },
   },
   precision: {
     fn: (inputs: unknown[]) => inputs.flatMap((v) => {

@@ -24,7 +24,7 @@ import { forEachObject } from './object-walk.ts';
 import { questionnaireVisitor } from './questionnaire-items.ts';
 import { unresolvedReferences } from './reference-targets.ts';
 import { checkReferences } from './references.ts';
-import { checkDefinitions, definitionStats, ensureDefinitionsIndexed } from './structure-definitions.ts';
+import { checkDefinitions, coreDefinitions, definitionStats } from './structure-definitions.ts';
 import { checkStructure, RESOURCE_TYPES, structureStats, structureValidator, type Finding } from './structure.ts';
 
 export interface ReferenceSite {
@@ -82,8 +82,8 @@ export class ResourceValidator {
     const started = performance.now();
     for (const type of types) structureValidator(type);
     const compileMs = performance.now() - started - (structureStats.schemaLoadMs - loadBefore);
-    if (level === 'full') ensureDefinitionsIndexed();
-    return { schemaLoadMs: structureStats.schemaLoadMs, compileMs, indexMs: definitionStats.indexMs };
+    if (level === 'full') coreDefinitions();
+    return { schemaLoadMs: structureStats.schemaLoadMs, compileMs, indexMs: definitionStats.loadMs };
   }
 
   /** Validate one resource (not inside a Bundle entry path) */

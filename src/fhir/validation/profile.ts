@@ -35,6 +35,7 @@ import type { ProfileTarget } from './profile-issues.ts';
 import { isDeepStrictEqual } from 'node:util';
 import { canonical } from '../../search/ucum.ts';
 import { compileFhirPath } from '../fhirpath.ts';
+import { quickInvariant } from '../fhirpath-quick.ts';
 import { SnapshotError, snapshotOf, type Resolver } from './snapshot.ts';
 import { hasNarrativeControl, narrativeControlIssues } from './narrative-control.ts';
 
@@ -64,7 +65,49 @@ interface Node {
   name: string;
   children: Node[];
   slices: Node[];
+  /** the element's rules, compiled on first use (./profile.ts planOf) */
+  plan?: Plan;
+  /** the tree's elements by id (shared by every node of a tree): contentReference targets */
+  byId: Map<string, Node>;
 }
+
+/** What checking a value against an element needs, read off its ElementDefinition once */
+interface Plan {
+  /** the JSON names the element takes (a choice: valueQuantity, valueString, ...) and, beside each, its type code */
+  names: readonly string[];
+  codes: readonly string[];
+  /** the name without `[x]`, for messages */
+  bare: string;
+  /** `_name` of each name: a primitive's id and extensions */
+  extNames: readonly string[];
+  /** a choice of many types: the object's keys are scanned rather than every name looked up */
+  byName?: Map<string, number>;
+  min: number;
+  max: number;
+  /** fixed[x], pattern[x], minValue[x], maxValue[x] */
+  values: readonly [kind: 'fixed' | 'pattern' | 'minValue' | 'maxValue', want: unknown][];
+  maxLength?: number;
+  minLength?: number;
+  binding?: { valueSet: string; strength: 'required' | 'extensible' };
+  narrative: boolean;
+  /** the single data type's profiles an element is typed with (HumanName(no-basis-HumanName)) */
+  typeProfiles?: string[];
+  /** Reference targetProfiles */
+  targets: readonly string[];
+  /** invariants the profile adds (core: false) and the core definitions' error invariants (core: true) */
+  invariants: readonly Invariant[];
+  coreInvariants: readonly Invariant[];
+  /** mustHaveValue or valueAlternatives are set */
+  valueControls: boolean;
+  /** the slicing's discriminators can all be evaluated here */
+  slicing: boolean;
+  /** base mode: where a value's children are defined, by its type (./profile.ts Checker.#typeRoot) */
+  typeRoots?: Map<string, TypeRoot | null>;
+}
+
+interface TypeRoot { node: Node; invariants: readonly Invariant[] }
+
+interface Invariant { key: string; severity: 'error' | 'warning'; human: string; expression: string; native?: (v: unknown) => boolean | undefined }
 
 const CORE = 'http://hl7.org/fhir/StructureDefinition/';
 type Json = Record<string, unknown>;
@@ -89,7 +132,7 @@ function treeOf(sd: StructureDefinition, defs: Definitions): Node {
       const id = e.id ?? e.path;
       const segs = id.split('.');
       const last = segs[segs.length - 1];
-      const node: Node = { def: e, name: last.split(':')[0], children: [], slices: [] };
+      const node: Node = { def: e, name: last.split(':')[0], children: [], slices: [], byId };
       byId.set(id, node);
       if (segs.length === 1) {
         root = node;
@@ -106,6 +149,191 @@ function treeOf(sd: StructureDefinition, defs: Definitions): Node {
     trees.set(sd, root);
   }
   return root;
+}
+
+const upper = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+const TERMINOLOGY_TYPES = new Set(['code', 'Coding', 'CodeableConcept']);
+/** Types whose type profiles are judged elsewhere: by url, by target, by resource type */
+const NOT_TYPE_PROFILED = new Set(['Extension', 'Reference', 'Resource', 'canonical']);
+/** Choices with more types than this are matched by scanning the object's keys (Extension.value[x] has 50) */
+const SCAN_CHOICES = 6;
+
+/**
+ * The invariants every R4 element or resource carries, evaluated natively (they run on every element, and
+ * the FHIRPath engine costs microseconds each); each is used only where the definition's expression is the R4
+ * text below, so a profile that rewrites one gets its own expression evaluated. `undefined`: ask FHIRPath.
+ */
+const NATIVE: Record<string, { expression: string; test: (v: unknown) => boolean | undefined }> = {
+  // element.html#invs: a value, or children besides id
+  'ele-1': { expression: 'hasValue() or (children().count() > id.count())', test: (v) => v === null || typeof v !== 'object' || Object.keys(v).some((k) => k !== 'id' && (v as Json)[k] !== undefined) },
+  // extensibility.html: an extension has nested extensions or a value, not both
+  'ext-1': {
+    expression: 'extension.exists() != value.exists()',
+    test: (v) => {
+      if (v === null || typeof v !== 'object') return undefined;
+      const o = v as Json;
+      const ext = Array.isArray(o.extension) && o.extension.length > 0;
+      let value = false;
+      for (const k in o) if ((k.startsWith('value') || k.startsWith('_value')) && k.length > (k[0] === '_' ? 6 : 5) && o[k] !== undefined && o[k] !== null) value = true;
+      return ext !== value;
+    },
+  },
+  // domainresource.html#invs: about contained resources; true when there are none
+  'dom-2': { expression: 'contained.contained.empty()', test: noContained },
+  'dom-4': { expression: 'contained.meta.versionId.empty() and contained.meta.lastUpdated.empty()', test: noContained },
+  'dom-5': { expression: 'contained.meta.security.empty()', test: noContained },
+  // every contained resource is referred to from elsewhere in the resource, or refers to its container ('#')
+  'dom-3': { expression: '', test: containedReferenced },
+  // bundle.html#invs: they run over every entry of a Bundle, which through FHIRPath costs ~50 µs per 10 entries
+  'bdl-3': {
+    expression: "entry.all(request.exists() = (%resource.type = 'batch' or %resource.type = 'transaction' or %resource.type = 'history'))",
+    test: (v) => entriesAll(v, 'request', ['batch', 'transaction', 'history']),
+  },
+  'bdl-4': {
+    expression: "entry.all(response.exists() = (%resource.type = 'batch-response' or %resource.type = 'transaction-response' or %resource.type = 'history'))",
+    test: (v) => entriesAll(v, 'response', ['batch-response', 'transaction-response', 'history']),
+  },
+  'bdl-7': {
+    expression: "(type = 'history') or entry.where(fullUrl.exists()).select(fullUrl&resource.meta.versionId).isDistinct()",
+    test: (v) => {
+      const b = v as Json;
+      if (b.type === 'history') return true;
+      if (typeof b.type !== 'string' || !Array.isArray(b.entry)) return undefined;
+      const seen = new Set<string>();
+      for (const e of b.entry as (Json | null)[]) {
+        if (typeof e?.fullUrl !== 'string') continue;
+        const version = ((e.resource as Json | undefined)?.meta as Json | undefined)?.versionId;
+        const key = `${e.fullUrl}${typeof version === 'string' ? version : ''}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+      }
+      return true;
+    },
+  },
+};
+
+/** bdl-3 and bdl-4: every entry has `part` exactly when the Bundle's type is one of `types` */
+function entriesAll(v: unknown, part: string, types: string[]): boolean | undefined {
+  const b = v as Json;
+  if (typeof b.type !== 'string') return undefined; // empty in the comparison: FHIRPath's business
+  if (b.entry === undefined) return true;
+  if (!Array.isArray(b.entry)) return undefined;
+  const want = types.includes(b.type);
+  return (b.entry as (Json | null)[]).every((e) => (e?.[part] !== undefined && e?.[part] !== null) === want);
+}
+
+function noContained(v: unknown): boolean | undefined {
+  const c = (v as Json | null)?.contained;
+  return c === undefined || (Array.isArray(c) && c.length === 0) ? true : undefined;
+}
+
+/**
+ * dom-3 (domainresource.html#invs, the R4 expression abridged: `contained.where(('#'+id in (%resource.descendants()
+ * .reference | .as(canonical) | .as(uri) | .as(url))) or descendants().where(reference = '#').exists() or
+ * descendants().where(as(canonical) = '#').exists()).not().empty()`): JSON does not type its strings, so any
+ * string `#id` (a reference, canonical, uri or url) counts as a reference to `id`, and so does a narrative link or image
+ * (`<img src="#id">`, binary-ref-internal: the Java validator's reading). Natively because fhirpath.js
+ * refuses `.as()` on a collection ("Expected singleton on left side of 'as'") and would raise it on every resource
+ * with contained resources.
+ */
+function containedReferenced(v: unknown): boolean | undefined {
+  const contained = (v as Json | null)?.contained;
+  if (contained === undefined || (Array.isArray(contained) && contained.length === 0)) return true;
+  if (!Array.isArray(contained)) return undefined;
+  const local = new Set<string>();
+  const collect = (x: unknown, key?: string): void => {
+    if (typeof x === 'string') {
+      // the narrative refers by its links and images (`<img src="#id">`), as the Java validator reads dom-3
+      if (key === 'div') for (const m of x.matchAll(/\b(?:src|href)\s*=\s*["'](#[^"']+)["']/g)) local.add(m[1]);
+      else if (x.charCodeAt(0) === 35 /* # */) local.add(x);
+    } else if (Array.isArray(x)) for (const y of x) collect(y);
+    else if (x !== null && typeof x === 'object') for (const k in x as Json) collect((x as Json)[k], k);
+  };
+  collect(v);
+  return contained.every((c) => {
+    const id = (c as Json | null)?.id;
+    if (typeof id !== 'string' || local.has(`#${id}`)) return true;
+    // a contained resource that refers to its container
+    const own = new Set<string>();
+    const mine = (x: unknown): void => {
+      if (typeof x === 'string') {
+        if (x === '#') own.add(x);
+      } else if (Array.isArray(x)) for (const y of x) mine(y);
+      else if (x !== null && typeof x === 'object') for (const k in x as Json) if (k !== 'div') mine((x as Json)[k]);
+    };
+    mine(c);
+    return own.size > 0;
+  });
+}
+
+function nativeTest(key: string, expression: string): ((v: unknown) => boolean | undefined) | undefined {
+  const n = NATIVE[key];
+  if (!n) return undefined;
+  // dom-3's expression is long; it is native only for the no-contained case, which any reading agrees on
+  return n.expression === '' || n.expression === expression ? n.test : undefined;
+}
+
+/** Whether a constraint comes from an R4 base definition (a resource or data type, not a core profile such as vitalsigns) */
+function isCoreSource(source: string | undefined, defs: Definitions): boolean {
+  if (source === undefined) return true;
+  if (!source.startsWith(CORE)) return false;
+  return defs.structureDefinition(source)?.derivation !== 'constraint';
+}
+
+/** The element's rules, read off its definition once */
+function planOf(n: Node, defs: Definitions): Plan {
+  if (n.plan) return n.plan;
+  const def = n.def;
+  const types = def.type ?? [];
+  const choice = n.name.endsWith('[x]');
+  const names = choice ? types.map((t) => n.name.slice(0, -3) + upper(t.code)) : [n.name];
+  const codes = choice ? types.map((t) => t.code) : [def.contentReference ? '' : types.length === 1 ? types[0].code : ''];
+  const values: [Plan['values'][number][0], unknown][] = [];
+  for (const [k, want] of Object.entries(def)) {
+    if (k.startsWith('fixed')) values.push(['fixed', want]);
+    else if (k.startsWith('pattern')) values.push(['pattern', want]);
+    else if (k.startsWith('minValue')) values.push(['minValue', want]);
+    else if (k.startsWith('maxValue')) values.push(['maxValue', want]);
+  }
+  const b = def.binding;
+  const binding = b?.valueSet && (b.strength === 'required' || b.strength === 'extensible') && types.some((t) => TERMINOLOGY_TYPES.has(t.code))
+    ? { valueSet: b.valueSet, strength: b.strength } : undefined;
+  const invariants: Invariant[] = [];
+  const coreInvariants: Invariant[] = [];
+  for (const con of def.constraint ?? []) {
+    if (!con.expression) continue;
+    const inv: Invariant = { key: con.key, severity: con.severity === 'warning' ? 'warning' : 'error', human: con.human, expression: con.expression };
+    if (!isCoreSource(con.source, defs)) invariants.push(inv);
+    // the base definitions' own: errors only (warnings such as dom-6 are best practice), txt-1 and txt-2 natively
+    // in ./narrative.ts; the rest natively where above
+    else if (inv.severity === 'error' && con.key !== 'txt-1' && con.key !== 'txt-2') coreInvariants.push({ ...inv, native: nativeTest(con.key, con.expression) });
+  }
+  const own = def as ElementDefinition & { mustHaveValue?: boolean; valueAlternatives?: string[] };
+  const plan: Plan = {
+    names,
+    codes,
+    bare: n.name.replace('[x]', ''),
+    extNames: names.map((x) => `_${x}`),
+    ...(names.length > SCAN_CHOICES ? { byName: new Map(names.flatMap((x, i) => [[x, i], [`_${x}`, i]] as [string, number][])) } : {}),
+    min: def.min ?? 0,
+    max: def.max === undefined || def.max === '*' ? Infinity : Number(def.max),
+    values,
+    ...(def.maxLength !== undefined ? { maxLength: def.maxLength } : {}),
+    ...(() => {
+      const minLength = def.extension?.find((e) => e.url === MIN_LENGTH)?.valueInteger;
+      return minLength !== undefined ? { minLength } : {};
+    })(),
+    ...(binding ? { binding } : {}),
+    narrative: hasNarrativeControl(def),
+    ...(types.length === 1 && types[0].profile?.length && !NOT_TYPE_PROFILED.has(types[0].code) ? { typeProfiles: types[0].profile } : {}),
+    targets: types.filter((t) => t.code === 'Reference').flatMap((t) => t.targetProfile ?? []),
+    invariants,
+    coreInvariants,
+    valueControls: own.mustHaveValue !== undefined || own.valueAlternatives !== undefined || (def.extension ?? []).some((e) => e.url === MUST_HAVE_VALUE || e.url === VALUE_ALTERNATIVES),
+    slicing: n.slices.length > 0 && supported(def.slicing?.discriminator ?? []),
+  };
+  n.plan = plan;
+  return plan;
 }
 
 export interface ProfileOptions {
@@ -127,6 +355,20 @@ export function validateProfile(resource: Json, sd: StructureDefinition, defs: D
     return issues;
   }
   new Checker(defs, issues, resource, opts.referenceTypes ?? true, sd.url ?? '', opts.container).node(resource, root, at, undefined);
+  return issues;
+}
+
+/**
+ * A resource against the R4 base definition of its type (the write path's deeper check, ./structure-definitions.ts):
+ * cardinality, choices (one type only), the base invariants of error severity, and reference target types (a
+ * warning), walking down into every data type and nested resource by its own definition. Undefined when the
+ * type has no definition here.
+ */
+export function validateBase(resource: Json, defs: Definitions, at: string = String(resource.resourceType)): ProfileIssue[] | undefined {
+  const sd = defs.structureDefinition(CORE + String(resource.resourceType));
+  if (!sd) return undefined;
+  const issues: ProfileIssue[] = [];
+  new Checker(defs, issues, resource, true, sd.url ?? '', undefined, true).node(resource, treeOf(sd, defs), at, undefined);
   return issues;
 }
 
@@ -183,7 +425,11 @@ class Checker {
   /** where references resolve: the Bundle the resource sits in, or the resource itself */
   readonly #root: Json;
 
-  constructor(defs: Definitions, issues: ProfileIssue[], resource: Json, referenceTypes: boolean, profile: string, container?: Json) {
+  /** the base definitions' mode (validateBase): their invariants, and data types and nested resources descended into */
+  readonly #core: boolean;
+
+  constructor(defs: Definitions, issues: ProfileIssue[], resource: Json, referenceTypes: boolean, profile: string, container?: Json, core = false) {
+    this.#core = core;
     this.#defs = defs;
     this.#issues = issues;
     this.#resource = resource;
@@ -263,6 +509,9 @@ class Checker {
   /** The resource an element belongs to (a contained one below contained[], or the root): %resource */
   #current: Json | undefined;
 
+  /** The resource that is not contained which the element sits in: %rootResource */
+  #rootResource: Json | undefined;
+
   /**
    * One value against the element `n` and its children. `model` is the value's path in the FHIR model
    * (`Practitioner.name` for a name of a contained Practitioner; undefined for a resource, which its
@@ -270,34 +519,81 @@ class Checker {
    * element belongs to: for a contained resource itself still its container, for the elements inside it the
    * contained one (the Java validator's reading, test case contained-invariant).
    */
-  node(value: unknown, n: Node, path: string, model: string | undefined): void {
-    this.#invariants(value, n, path, model);
+  node(value: unknown, n: Node, path: string, model: string | undefined, code = ''): void {
+    const plan = planOf(n, this.#defs);
+    this.#invariants(value, plan.invariants, plan.coreInvariants, path, model);
     if (value === null || typeof value !== 'object') return;
     const outer = this.#current;
+    const outerRoot = this.#rootResource;
     const isResource = typeof (value as Json).resourceType === 'string';
-    if (isResource) this.#current = value as Json;
+    if (isResource) {
+      this.#current = value as Json;
+      // %rootResource: a contained resource's container; a Bundle entry's or a Parameters resource its own
+      if (n.name !== 'contained') this.#rootResource = value as Json;
+    }
     try {
       const base = isResource ? String((value as Json).resourceType) : model;
-      for (const child of n.children) this.#child(value as Json, child, path, base);
+      let children = n.children;
+      if (this.#core && children.length === 0) {
+        const target = this.#typeRoot(value as Json, n, plan, code);
+        if (target) {
+          // the type's own invariants (per-1 on Period, obs-6 on Observation)
+          this.#invariants(value, [], target.invariants, path, base);
+          children = target.node.children;
+        }
+      }
+      for (const child of children) this.#child(value as Json, child, path, base);
     } finally {
       this.#current = outer;
+      this.#rootResource = outerRoot;
     }
   }
 
+  /**
+   * Base mode: where the children of a value whose element lists none are defined: the element a
+   * contentReference names (Questionnaire.item.item), a nested resource's definition, or its data type's
+   */
+  #typeRoot(value: Json, n: Node, plan: Plan, code: string): TypeRoot | undefined {
+    const type = typeof value.resourceType === 'string' ? value.resourceType : code;
+    plan.typeRoots ??= new Map();
+    let found = plan.typeRoots.get(type);
+    if (found === undefined) {
+      let node: Node | undefined;
+      const ref = n.def.contentReference;
+      if (ref) node = n.byId.get(ref.slice(ref.indexOf('#') + 1));
+      else if (!(type === '' || type === 'Element' || type === 'BackboneElement' || type === 'Resource' || type.charCodeAt(0) >= 97 /* a primitive */)) {
+        const sd = this.#defs.structureDefinition(CORE + type);
+        node = sd ? treeOf(sd, this.#defs) : undefined;
+      }
+      // the invariants the element repeats (ele-1) are not evaluated twice
+      found = node ? { node, invariants: planOf(node, this.#defs).coreInvariants.filter((i) => !plan.coreInvariants.some((x) => x.key === i.key)) } : null;
+      plan.typeRoots.set(type, found);
+    }
+    return found ?? undefined;
+  }
+
   #child(obj: Json, c: Node, path: string, model: string | undefined): void {
-    const values = valuesOf(obj, c);
-    const where = (i: number, name: string) => (c.def.max === '1' ? `${path}.${name}` : `${path}.${name}[${i}]`);
-    const modelOf = (name: string) => (model === undefined ? undefined : `${model}.${name}`);
-    this.#cardinality(values.length, c.def, `${path}.${c.name.replace('[x]', '')}`, c.def.id ?? c.def.path);
-    values.forEach((v, i) => {
-      if (v.value === undefined) this.#valueAbsent(v.ext, c.def, where(i, v.name));
-      this.#value(v.value, c, where(i, v.name), modelOf(v.name));
-    });
+    const plan = c.plan ?? planOf(c, this.#defs);
+    const values = valuesOf(obj, plan);
+    if (values.length === 0 && plan.min === 0 && c.slices.length === 0) return;
+    const many = plan.max !== 1;
+    if (values.length < plan.min || values.length > plan.max) this.#cardinality(values, plan, `${path}.${plan.bare}`, c.def.id ?? c.def.path);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      const at = many ? `${path}.${v.name}[${i}]` : `${path}.${v.name}`;
+      if (v.value === undefined) {
+        if (plan.valueControls) this.#valueAbsent(v.ext, c.def, at);
+        continue;
+      }
+      this.#value(v.value, c, plan, at, model === undefined ? undefined : `${model}.${v.name}`, v.code);
+    }
     // a slicing whose discriminators cannot all be evaluated here is not judged at all: no guess either way
-    if (c.slices.length > 0 && supported(c.def.slicing?.discriminator ?? []) && this.#profilesKnown(c)) {
-      if (values.length === 0) for (const s of c.slices) this.#cardinality(0, s.def, `${path}.${c.name}`, s.def.id!);
+    if (plan.slicing && this.#profilesKnown(c)) {
+      if (values.length === 0) for (const s of c.slices) this.#cardinality(values, planOf(s, this.#defs), `${path}.${c.name}`, s.def.id!);
       // a resolve() discriminator judges only when every reference resolves here (else: no verdict)
-      else if (this.#allResolve(values.map((v) => v.value), c)) this.#slicing(values.map((v, i) => ({ ...v, at: where(i, v.name), model: modelOf(v.name) })), c, path);
+      else if (this.#allResolve(values.map((v) => v.value), c)) {
+        this.#slicing(values.map((v, i) => ({ ...v, at: many ? `${path}.${v.name}[${i}]` : `${path}.${v.name}`, model: model === undefined ? undefined : `${model}.${v.name}` })), c, path);
+      }
     }
   }
 
@@ -327,9 +623,18 @@ class Checker {
     return true;
   }
 
-  #cardinality(count: number, def: ElementDefinition, expression: string, id: string): void {
-    if (def.min !== undefined && count < def.min) this.#issue('error', expression, 'cardinality', `${id}: minimum required = ${def.min}, but only found ${count}`);
-    if (def.max !== undefined && def.max !== '*' && count > Number(def.max)) this.#issue('error', expression, 'cardinality', `${id}: max allowed = ${def.max}, but found ${count}`);
+  #cardinality(values: readonly Value[], plan: Plan, expression: string, id: string): void {
+    const count = values.length;
+    if (count < plan.min) {
+      if (this.#core && count === 0) this.#issue('error', expression, 'cardinality', `Missing required element '${expression.slice(expression.lastIndexOf('.') + 1)}'`);
+      else this.#issue('error', expression, 'cardinality', `${id}: minimum required = ${plan.min}, but only found ${count}`);
+    }
+    if (count > plan.max) {
+      // json.html#choice: one type only
+      const other = this.#core && plan.names.length > 1 ? values.find((v) => v.name !== values[0].name) : undefined;
+      if (other) this.#issue('error', `${expression.slice(0, expression.lastIndexOf('.'))}.${other.name}`, 'cardinality', `Conflicting choice of type properties: "${other.name}", "${values[0].name}"`);
+      else this.#issue('error', expression, 'cardinality', `${id}: max allowed = ${plan.max}, but found ${count}`);
+    }
   }
 
   /**
@@ -355,39 +660,38 @@ class Checker {
   }
 
   /** fixed, pattern, binding, then the children */
-  #value(v: unknown, n: Node, at: string, model: string | undefined): void {
+  #value(v: unknown, n: Node, plan: Plan, at: string, model: string | undefined, code: string): void {
     if (v === undefined) return; // a primitive present through its extensions only
-    const def = n.def as unknown as Json;
-    for (const [k, want] of Object.entries(def)) {
-      if (k.startsWith('fixed') && !isDeepStrictEqual(v, want)) this.#issue('error', at, 'fixed', `Value must be exactly ${JSON.stringify(want)}, found ${JSON.stringify(v)}`);
-      if (k.startsWith('pattern') && !contains(v, want)) this.#issue('error', at, 'pattern', `Value must contain the pattern ${JSON.stringify(want)}, found ${JSON.stringify(v)}`);
-      if (k.startsWith('minValue') && below(v, relativeToNow(v, want, -1))) this.#issue('error', at, 'minValue', `The value ${show(v)} is less than the minimum ${show(want)}`);
-      if (k.startsWith('maxValue') && below(relativeToNow(v, want, 1), v)) this.#issue('error', at, 'maxValue', `The value ${show(v)} is greater than the maximum ${show(want)}`);
+    for (const [kind, want] of plan.values) {
+      if (kind === 'fixed' && !isDeepStrictEqual(v, want)) this.#issue('error', at, 'fixed', `Value must be exactly ${JSON.stringify(want)}, found ${JSON.stringify(v)}`);
+      if (kind === 'pattern' && !contains(v, want)) this.#issue('error', at, 'pattern', `Value must contain the pattern ${JSON.stringify(want)}, found ${JSON.stringify(v)}`);
+      if (kind === 'minValue' && below(v, relativeToNow(v, want, -1))) this.#issue('error', at, 'minValue', `The value ${show(v)} is less than the minimum ${show(want)}`);
+      if (kind === 'maxValue' && below(relativeToNow(v, want, 1), v)) this.#issue('error', at, 'maxValue', `The value ${show(v)} is greater than the maximum ${show(want)}`);
     }
-    if (n.def.maxLength !== undefined && typeof v === 'string' && [...v].length > n.def.maxLength) {
-      this.#issue('error', at, 'maxLength', `The value is ${[...v].length} characters long, more than the maximum length ${n.def.maxLength}`);
+    if (typeof v === 'string' && (plan.maxLength !== undefined || plan.minLength !== undefined)) {
+      const length = [...v].length;
+      if (plan.maxLength !== undefined && length > plan.maxLength) {
+        this.#issue('error', at, 'maxLength', `The value is ${length} characters long, more than the maximum length ${plan.maxLength}`);
+      }
+      // the minLength extension on ElementDefinition (R4 core extension, R5's ElementDefinition.minLength)
+      if (plan.minLength !== undefined && length < plan.minLength) {
+        this.#issue('error', at, 'minLength', `Value '${v}' is shorter than permitted minimum length of ${plan.minLength}`);
+      }
     }
-    // the minLength extension on ElementDefinition (R4 core extension, R5's ElementDefinition.minLength)
-    const minLength = n.def.extension?.find((e) => e.url === MIN_LENGTH)?.valueInteger;
-    if (minLength !== undefined && typeof v === 'string' && [...v].length < minLength) {
-      this.#issue('error', at, 'minLength', `Value '${v}' is shorter than permitted minimum length of ${minLength}`);
-    }
-    this.#binding(v, n.def, at);
-    if (hasNarrativeControl(n.def)) this.#issues.push(...narrativeControlIssues(v, n.def, (this.#current ?? this.#resource).language, this.#profile, at));
-    this.#typeProfiles(v, n.def, at);
-    this.#referenceTarget(v, n.def, at);
-    this.node(v, n, at, model);
+    if (plan.binding && !this.#core) this.#binding(v, plan.binding, at);
+    if (plan.narrative) this.#issues.push(...narrativeControlIssues(v, n.def, (this.#current ?? this.#resource).language, this.#profile, at));
+    if (plan.typeProfiles && !this.#core) this.#typeProfiles(v, plan.typeProfiles, at);
+    if (plan.targets.length > 0) this.#referenceTarget(v, plan.targets, at);
+    this.node(v, n, at, model, code);
   }
 
   /**
    * A literal reference's type is one the element's targetProfiles allow (references.html, profiling); when it
    * resolves inside what is validated (contained, Bundle entries), the target meets one of the profiles
    */
-  #referenceTarget(v: unknown, def: ElementDefinition, at: string): void {
+  #referenceTarget(v: unknown, targets: readonly string[], at: string): void {
     const ref = (v as { reference?: unknown } | null)?.reference;
     if (typeof ref !== 'string') return;
-    const targets = (def.type ?? []).filter((t) => t.code === 'Reference').flatMap((t) => t.targetProfile ?? []);
-    if (targets.length === 0) return;
     const resolved = this.#resolve(v);
     if (resolved) {
       const constraints = targets.filter((u) => this.#defs.structureDefinition(u)?.derivation === 'constraint');
@@ -400,15 +704,14 @@ class Checker {
     if (!m || ref.startsWith('#') || ref.startsWith('urn:')) return; // contained, urn or not a literal: judged elsewhere
     const types = targets.map((u) => this.#defs.structureDefinition(u)?.type ?? (u.startsWith(CORE) ? u.slice(CORE.length) : undefined));
     if (types.some((t) => t === undefined || t === 'Resource' || t === m[1])) return;
-    this.#issue('error', at, 'reference', `The type '${m[1]}' implied by the reference URL ${ref} is not a valid Target for this element (must be one of [${types.join(', ')}])`);
+    // the base definitions' target types: a warning (a write is not refused on them; Medplum's reading too)
+    this.#issue(this.#core ? 'warning' : 'error', at, 'reference', `The type '${m[1]}' implied by the reference URL ${ref} is not a valid Target for this element (must be one of [${types.join(', ')}])`);
   }
 
   /** A data type element typed with profiles (Patient.name: HumanName(no-basis-HumanName)) meets one of them */
-  #typeProfiles(v: unknown, def: ElementDefinition, at: string): void {
-    const types = def.type ?? [];
-    if (types.length !== 1 || !types[0].profile?.length || v === null || typeof v !== 'object') return;
-    if (['Extension', 'Reference', 'Resource', 'canonical'].includes(types[0].code)) return; // by url, target or type, elsewhere
-    const profiles = types[0].profile.map((u) => this.#defs.structureDefinition(u)).filter((p): p is StructureDefinition => p !== undefined);
+  #typeProfiles(v: unknown, urls: readonly string[], at: string): void {
+    if (v === null || typeof v !== 'object') return;
+    const profiles = urls.map((u) => this.#defs.structureDefinition(u)).filter((p): p is StructureDefinition => p !== undefined);
     if (profiles.length === 0) return; // unknown profiles give no verdict
     const results = profiles.map((p) => {
       try {
@@ -422,7 +725,7 @@ class Checker {
     else this.#issue('error', at, 'profile', `Unable to find a match for the specified profile among choices: ${profiles.map((p) => p.url).join(', ')}`);
   }
 
-  #slicing(values: { value: unknown; name: string; at: string; model: string | undefined }[], c: Node, path: string): void {
+  #slicing(values: (Value & { at: string; model: string | undefined })[], c: Node, path: string): void {
     const slicing = c.def.slicing;
     const counts = new Map<Node, number>();
     let unmatchedSeen = false;
@@ -437,35 +740,38 @@ class Checker {
         this.#issue('error', v.at, 'slicing', `${c.def.id}: elements that match no slice must come after the slices (openAtEnd)`);
       }
       counts.set(slice, (counts.get(slice) ?? 0) + 1);
-      this.#value(v.value, slice, v.at, v.model);
+      this.#value(v.value, slice, planOf(slice, this.#defs), v.at, v.model, v.code);
     });
-    for (const s of c.slices) this.#cardinality(counts.get(s) ?? 0, s.def, `${path}.${c.name}`, s.def.id!);
+    for (const s of c.slices) this.#cardinality(countOf(counts.get(s) ?? 0), planOf(s, this.#defs), `${path}.${c.name}`, s.def.id!);
   }
 
-  /** Invariants the profile adds (the core ones are the structure check's) */
-  #invariants(value: unknown, n: Node, at: string, model: string | undefined): void {
+  /** Invariants: those the profile adds, or in base mode the base definitions' own */
+  #invariants(value: unknown, own: readonly Invariant[], core: readonly Invariant[], at: string, model: string | undefined): void {
     if (value === undefined) return;
-    for (const con of n.def.constraint ?? []) {
-      if (!con.expression || (con.source ?? CORE).startsWith(CORE)) continue;
-      let ok: boolean;
-      try {
-        const typed = model !== undefined && !(value !== null && typeof value === 'object' && 'resourceType' in value);
-        const out = compileFhirPath(con.expression, typed ? model : undefined)(value, { resource: this.#current ?? this.#resource, rootResource: this.#resource });
-        ok = out.length === 0 || out.every((x) => x === true || (x as { valueOf?: () => unknown })?.valueOf?.() === true);
-      } catch (e) {
-        this.#issue('warning', at, con.key, `${con.key}: the invariant could not be evaluated: ${(e as Error).message.split('\n')[0]}`);
-        continue;
+    if (own.length > 0) this.#evaluate(value, own, at, model, (i) => `${i.key}: ${i.human}`);
+    if (this.#core && core.length > 0) this.#evaluate(value, core, at, model, (i) => `Constraint ${i.key} not met: ${i.human}`);
+  }
+
+  #evaluate(value: unknown, invariants: readonly Invariant[], at: string, model: string | undefined, message: (i: Invariant) => string): void {
+    for (const inv of invariants) {
+      let ok = inv.native?.(value) ?? quickInvariant(inv.expression, value);
+      if (ok === undefined) {
+        try {
+          const typed = model !== undefined && !(value !== null && typeof value === 'object' && 'resourceType' in value);
+          const out = compileFhirPath(inv.expression, typed ? model : undefined)(value, { resource: this.#current ?? this.#resource, rootResource: this.#rootResource ?? this.#resource });
+          ok = out.length === 0 || out.every((x) => x === true || (x as { valueOf?: () => unknown })?.valueOf?.() === true);
+        } catch (e) {
+          this.#issue('warning', at, inv.key, `${inv.key}: the invariant could not be evaluated: ${(e as Error).message.split('\n')[0]}`);
+          continue;
+        }
       }
-      if (!ok) this.#issue(con.severity === 'warning' ? 'warning' : 'error', at, con.key, `${con.key}: ${con.human}`);
+      if (!ok) this.#issue(inv.severity, at, inv.key, message(inv));
     }
   }
 
-  #binding(v: unknown, def: ElementDefinition, at: string): void {
-    const b = def.binding;
-    if (!b?.valueSet || (b.strength !== 'required' && b.strength !== 'extensible')) return;
+  #binding(v: unknown, b: NonNullable<Plan['binding']>, at: string): void {
     const codes = expand(b.valueSet, this.#defs);
     if (!codes) return; // not expandable here: no verdict rather than a wrong one
-    if (!(def.type ?? []).some((t) => ['code', 'Coding', 'CodeableConcept'].includes(t.code))) return;
     const offered = codingsOf(v);
     if (offered.length === 0) return;
     if (!offered.some((c) => codes.has(`${c.system ?? ''}|${c.code}`) || (c.system === undefined && [...codes].some((k) => k.endsWith(`|${c.code}`))))) {
@@ -475,26 +781,54 @@ class Checker {
   }
 }
 
+/** One value of an element: the JSON name it came from (choices: valueQuantity), its type code, and `_name` */
+interface Value { value: unknown; name: string; code: string; ext?: unknown }
+
+const countOf = (n: number): Value[] => Array.from({ length: n }, () => ({ value: null, name: '', code: '' }));
+
 /** The values of an element in an object, with the JSON name each came from (choices: valueQuantity, ...) */
-function valuesOf(obj: Json, n: Node): { value: unknown; name: string; ext?: unknown }[] {
-  const names = n.name.endsWith('[x]')
-    ? (n.def.type ?? []).map((t) => n.name.slice(0, -3) + t.code.charAt(0).toUpperCase() + t.code.slice(1))
-    : [n.name];
-  const out: { value: unknown; name: string; ext?: unknown }[] = [];
-  for (const name of names) {
-    const v = obj[name];
-    const ext = obj[`_${name}`];
-    // a primitive with only an id or extensions (`_active`) is present (json.html#primitive)
-    const values = v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
-    const exts = ext === undefined || ext === null ? [] : Array.isArray(ext) ? ext : [ext];
-    for (let i = 0; i < Math.max(values.length, exts.length); i++) {
-      const x = values[i] ?? null;
-      if (x !== null) out.push({ value: x, name });
-      else if (exts[i] !== null && exts[i] !== undefined) out.push({ value: undefined, name, ext: exts[i] });
+function valuesOf(obj: Json, plan: Plan): Value[] {
+  let out: Value[] | undefined;
+  if (plan.byName) {
+    let seen: number[] | undefined;
+    for (const k in obj) {
+      const i = plan.byName.get(k);
+      if (i !== undefined && !seen?.includes(i)) {
+        (seen ??= []).push(i);
+        out = take(obj, plan, i, out);
+      }
     }
+  } else {
+    for (let i = 0; i < plan.names.length; i++) out = take(obj, plan, i, out);
+  }
+  return out ?? NONE;
+}
+
+/** valuesOf for one of the element's names */
+function take(obj: Json, plan: Plan, i: number, out: Value[] | undefined): Value[] | undefined {
+  const name = plan.names[i];
+  const v = obj[name];
+  const ext = obj[plan.extNames[i]];
+  if ((v === undefined || v === null) && (ext === undefined || ext === null)) return out;
+  const code = plan.codes[i];
+  out ??= [];
+  if (ext === undefined || ext === null) {
+    if (!Array.isArray(v)) out.push({ value: v, name, code });
+    else for (const x of v) if (x !== null && x !== undefined) out.push({ value: x, name, code });
+    return out;
+  }
+  // a primitive with only an id or extensions (`_active`) is present (json.html#primitive)
+  const values = v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+  const exts = Array.isArray(ext) ? ext : [ext];
+  for (let j = 0; j < Math.max(values.length, exts.length); j++) {
+    const x = values[j] ?? null;
+    if (x !== null) out.push({ value: x, name, code });
+    else if (exts[j] !== null && exts[j] !== undefined) out.push({ value: undefined, name, code, ext: exts[j] });
   }
   return out;
 }
+
+const NONE: Value[] = [];
 
 const PLAIN_PATH = /^(\$this|[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*)$/;
 /** `item.resolve()`, `resolve()`: the resource a reference at the path points to */

@@ -47,11 +47,31 @@ t.test('two choices of one element are an error, not Medplum\'s warning (json.ht
 });
 
 t.test('contained and Bundle entry resources are checked at full too', async (t) => {
-  t.match(errors(full, patient({ contained: [observation({ id: 'o', status: undefined })] })), [{ expression: 'Patient.contained[0].status' }]);
+  const referenced = { extension: [{ url: 'http://helsebro.test/x', valueReference: { reference: '#o' } }] };
+  t.match(errors(full, patient({ ...referenced, contained: [observation({ id: 'o', status: undefined })] })), [{ expression: 'Patient.contained[0].status' }]);
   const bundle = { resourceType: 'Bundle', type: 'transaction', entry: [{ fullUrl: 'urn:uuid:3f8a7d6e-1b2c-4d5e-8f90-1234567890ab', resource: observation(), request: { method: 'POST', url: 'Observation' } }] };
   t.same(errors(full, bundle), []);
   const noRequest = { ...bundle, entry: [{ ...bundle.entry[0], request: undefined }] };
   t.match(errors(full, noRequest), [{ code: 'FHIR_INVARIANT', message: /bdl-3/ }]);
+});
+
+t.test('dom-3: a contained resource is referred to from the resource, its narrative, or refers to its container', async (t) => {
+  const o = observation({ id: 'o' });
+  t.match(errors(full, patient({ contained: [o] })), [{ code: 'FHIR_INVARIANT', expression: 'Patient', message: /^Constraint dom-3 not met/ }]);
+  t.same(errors(full, patient({ contained: [o], extension: [{ url: 'http://helsebro.test/x', valueReference: { reference: '#o' } }] })), []);
+  const div = '<div xmlns="http://www.w3.org/1999/xhtml"><a href="#o">the observation</a></div>';
+  t.same(errors(full, patient({ contained: [o], text: { status: 'generated', div } })), []);
+  t.same(errors(full, patient({ contained: [observation({ id: 'o', subject: { reference: '#' } })] })), []);
+});
+
+t.test('bdl-3, bdl-4, bdl-7 (natively) and bdl-8 (the FHIRPath fast path) as the R4 text reads them', async (t) => {
+  const entry = (n: number, extra: Record<string, unknown> = {}) => ({ fullUrl: `http://helsebro.test/fhir/Observation/${n}`, resource: observation({ id: String(n) }), ...extra });
+  const collection = { resourceType: 'Bundle', type: 'collection' };
+  t.same(errors(full, { ...collection, entry: [entry(1), entry(2)] }), []);
+  t.match(errors(full, { ...collection, entry: [entry(1), entry(1)] }), [{ message: /bdl-7/ }]);
+  t.match(errors(full, { ...collection, entry: [entry(1, { request: { method: 'POST', url: 'Observation' } })] }), [{ message: /bdl-3/ }]);
+  t.match(errors(full, { ...collection, entry: [entry(1, { response: { status: '201' } })] }), [{ message: /bdl-4/ }]);
+  t.match(errors(full, { ...collection, entry: [{ ...entry(1), fullUrl: 'http://helsebro.test/fhir/Observation/1/_history/1' }] }), [{ message: /bdl-8/ }]);
 });
 
 t.test('layer 3 runs only when layers 1 and 2 found no error (one round of issues, not two)', async (t) => {
