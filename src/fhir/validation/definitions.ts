@@ -39,7 +39,10 @@ function coreIndex(): Index {
   return core;
 }
 
-const bare = (url: string): string => url.split('|')[0];
+const bare = (url: string): string => {
+  const bar = url.indexOf('|');
+  return bar < 0 ? url : url.slice(0, bar);
+};
 
 /** The core definitions, with `extra` resources in front of them (they win on the same url); `codeLists`, among
  *  `extra`, are the terminology folder's, also found by their OIDs (src/terminology/service.ts) */

@@ -35,39 +35,57 @@ const ABSOLUTE = /^[a-z][a-z0-9+.-]*:/i;
 export function checkExtensions(resource: Json, defs: Definitions, opts: ExtensionOptions = {}): ProfileIssue[] {
   const issues: ProfileIssue[] = [];
   const type = String(resource.resourceType);
-  walk(resource, type, contextNames(type, defs), type, resource, defs, opts, issues);
+  walk(resource, { at: type, trail: [] }, contextNames(type, defs), type, resource, defs, opts, issues);
   return issues;
 }
 
 /**
- * `value` at `path` (FHIRPath of the instance), whose element path in the model is `elementPath` and whose
- * possible context names are `names` (the element path and its type name).
+ * Where a value sits: `at` and the names and indexes below it, joined only when an extension is found there
+ * (the walk visits every object of every resource checked; building each one's path cost more than the check)
  */
-function walk(value: unknown, path: string, names: string[], elementPath: string, resource: Json, defs: Definitions, opts: ExtensionOptions, issues: ProfileIssue[], within?: string): void {
-  if (value === null || typeof value !== 'object') return;
-  if (Array.isArray(value)) return;
+interface Where { at: string; trail: (string | number)[] }
+
+const pathOf = (w: Where): string => {
+  let s = w.at;
+  for (const k of w.trail) s += typeof k === 'number' ? `[${k}]` : `.${k}`;
+  return s;
+};
+
+/**
+ * `value` at `where` (the instance), whose element path in the model is `elementPath` and whose possible
+ * context names are `names` (the element path and its type name).
+ */
+function walk(value: unknown, where: Where, names: string[], elementPath: string, resource: Json, defs: Definitions, opts: ExtensionOptions, issues: ProfileIssue[], within?: string): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
   const obj = value as Json;
   for (const kind of ['extension', 'modifierExtension'] as const) {
     const list = obj[kind];
-    if (!Array.isArray(list)) continue;
-    list.forEach((e, i) => checkOne(e as Json, `${path}.${kind}[${i}]`, names, obj, resource, defs, opts, issues, undefined, within));
+    if (!Array.isArray(list) || list.length === 0) continue;
+    const base = pathOf(where);
+    list.forEach((e, i) => checkOne(e as Json, `${base}.${kind}[${i}]`, names, obj, resource, defs, opts, issues, undefined, within));
   }
-  for (const [k, v] of Object.entries(obj)) {
+  for (const k in obj) {
     if (k === 'extension' || k === 'modifierExtension' || k === 'resourceType') continue;
-    const isExt = k.startsWith('_');
-    const name = isExt ? k.slice(1) : k;
-    const items = Array.isArray(v) ? v : [v];
-    items.forEach((item, i) => {
-      if (item === null || typeof item !== 'object') return;
-      const at = `${path}.${name}${Array.isArray(v) ? `[${i}]` : ''}`;
-      const childPath = `${elementPath}.${name}`;
-      if (typeof (item as Json).resourceType === 'string') {
-        const t = String((item as Json).resourceType);
-        walk(item, at, contextNames(t, defs), t, item as Json, defs, opts, issues);
-        return;
+    const v = obj[k];
+    if (v === null || typeof v !== 'object') continue;
+    const name = k.charCodeAt(0) === 95 /* _ */ ? k.slice(1) : k;
+    const many = Array.isArray(v);
+    const items = many ? (v as unknown[]) : [v];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
+      where.trail.push(name);
+      if (many) where.trail.push(i);
+      const t = (item as Json).resourceType;
+      if (typeof t === 'string') {
+        // a nested resource: its own paths, its own resource (the trail above it stays in `at`)
+        walk(item, { at: pathOf(where), trail: [] }, contextNames(t, defs), t, item as Json, defs, opts, issues);
+      } else {
+        walk(item, where, childNamesOf(names, name, elementPath, defs), `${elementPath}.${name}`, resource, defs, opts, issues);
       }
-      walk(item, at, childNamesOf(names, name, childPath, defs), childPath, resource, defs, opts, issues);
-    });
+      where.trail.pop();
+      if (many) where.trail.pop();
+    }
   }
 }
 
@@ -78,11 +96,11 @@ function walk(value: unknown, path: string, names: string[], elementPath: string
  */
 const childNames = new WeakMap<string[], Map<string, string[]>>();
 
-function childNamesOf(names: string[], name: string, childPath: string, defs: Definitions): string[] {
+function childNamesOf(names: string[], name: string, parentPath: string, defs: Definitions): string[] {
   let byName = childNames.get(names);
   if (!byName) childNames.set(names, (byName = new Map()));
   let out = byName.get(name);
-  if (!out) byName.set(name, (out = [...new Set([...names.map((n) => `${n}.${name}`), ...contextNames(childPath, defs)])]));
+  if (!out) byName.set(name, (out = [...new Set([...names.map((n) => `${n}.${name}`), ...contextNames(`${parentPath}.${name}`, defs)])]));
   return out;
 }
 
@@ -126,6 +144,14 @@ const NOT_DOMAIN = new Set(['Bundle', 'Binary', 'Parameters']);
 const PRIMITIVES = new Set(['boolean', 'integer', 'string', 'decimal', 'uri', 'url', 'canonical', 'base64Binary', 'instant', 'date',
   'dateTime', 'time', 'code', 'oid', 'id', 'markdown', 'unsignedInt', 'positiveInt', 'uuid']);
 
+/** The context names of an extension's value of type `type` (one array per type: childNamesOf caches by it) */
+const valueNamesByType = new Map<string, string[]>();
+function valueNames(type: string): string[] {
+  let names = valueNamesByType.get(type);
+  if (!names) valueNamesByType.set(type, (names = ['Extension.value[x]', 'Extension.value', type]));
+  return names;
+}
+
 /** `parentUrl`: the extension `ext` is a sub-extension of; `within`: the extension whose value `ext` extends */
 function checkOne(ext: Json, at: string, names: string[], host: Json, resource: Json, defs: Definitions, opts: ExtensionOptions, issues: ProfileIssue[], parentUrl: string | undefined, within?: string): void {
   const url = ext.url;
@@ -153,7 +179,7 @@ function checkOne(ext: Json, at: string, names: string[], host: Json, resource: 
     if (!key.startsWith('value') || key.length === 5 || v === null || typeof v !== 'object' || Array.isArray(v)) continue;
     const suffix = key.slice(5);
     const type = PRIMITIVES.has(suffix.charAt(0).toLowerCase() + suffix.slice(1)) ? suffix.charAt(0).toLowerCase() + suffix.slice(1) : suffix;
-    walk(v, `${at}.${key}`, ['Extension.value[x]', 'Extension.value', type], 'Extension.value[x]', resource, defs, opts, issues, url);
+    walk(v, { at: `${at}.${key}`, trail: [] }, valueNames(type), 'Extension.value[x]', resource, defs, opts, issues, url);
   }
   // sub-extensions: relative urls must be ones the definition slices; absolute ones are extensions in their own right
   const subs = Array.isArray(ext.extension) ? (ext.extension as Json[]) : [];

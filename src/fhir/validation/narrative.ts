@@ -29,15 +29,52 @@ export function checkNarratives(resource: unknown, at: string): Finding[] {
   return out;
 }
 
+const TAG = /<([A-Za-z][A-Za-z0-9:-]*)([^>]*)>/g;
+const EVENT = /\s(on[a-z]+)\s*=/gi;
+/** The entities narrative.html's "non-whitespace content" does not count */
+const SPACE_ENTITIES = ['&nbsp;', '&#160;', '&#xa0;'];
+
+/** One pass over the tags (run on every write: the div is often the largest string of a resource) */
 function checkDiv(div: string, at: string): Finding[] {
   const out: Finding[] = [];
-  const tags = [...div.matchAll(/<([A-Za-z][A-Za-z0-9:-]*)([^>]*)>/g)];
-  const bad = [...new Set(tags.map((m) => m[1].toLowerCase().replace(/^.*:/, '')).filter((n) => FORBIDDEN.has(n)))];
-  if (bad.length) out.push(invariant('txt-1', `the narrative contains ${bad.map((b) => `<${b}>`).join(', ')}, which narrative.html does not allow`, at));
-  const events = [...new Set(tags.flatMap((m) => [...m[2].matchAll(/\s(on[a-z]+)\s*=/gi)].map((a) => a[1].toLowerCase())))];
-  if (events.length) out.push(invariant('txt-1', `the narrative has event attributes (${events.join(', ')})`, at));
+  let bad: Set<string> | undefined;
+  let events: Set<string> | undefined;
+  TAG.lastIndex = 0;
+  for (let m = TAG.exec(div); m; m = TAG.exec(div)) {
+    const colon = m[1].lastIndexOf(':');
+    const name = (colon >= 0 ? m[1].slice(colon + 1) : m[1]).toLowerCase();
+    if (FORBIDDEN.has(name)) (bad ??= new Set()).add(name);
+    const attrs = m[2];
+    if (attrs.length > 3 && /\son/i.test(attrs)) for (const a of attrs.matchAll(EVENT)) (events ??= new Set()).add(a[1].toLowerCase());
+  }
+  if (bad) out.push(invariant('txt-1', `the narrative contains ${[...bad].map((b) => `<${b}>`).join(', ')}, which narrative.html does not allow`, at));
+  if (events) out.push(invariant('txt-1', `the narrative has event attributes (${[...events].join(', ')})`, at));
   if (/\s(href|src)\s*=\s*["']\s*javascript:/i.test(div)) out.push(invariant('txt-1', 'the narrative links to javascript:', at));
-  const text = div.replace(/<[^>]*>/g, '').replace(/&nbsp;|&#160;|&#xa0;/gi, ' ');
-  if (!/\S/.test(text) && !/<img[\s>]/i.test(div)) out.push(invariant('txt-2', 'the narrative SHALL have some non-whitespace content', at));
+  if (!hasText(div) && !/<img[\s>]/i.test(div)) out.push(invariant('txt-2', 'the narrative SHALL have some non-whitespace content', at));
   return out;
+}
+
+/** Whether the XHTML has a character outside its tags that is not whitespace (nor a no-break space entity) */
+function hasText(div: string): boolean {
+  for (let i = 0; i < div.length; i++) {
+    const c = div.charCodeAt(i);
+    if (c === 60 /* < */) {
+      const end = div.indexOf('>', i + 1);
+      if (end < 0) return true; // an unclosed '<' is text
+      i = end;
+      continue;
+    }
+    if (c === 32 || (c >= 9 && c <= 13)) continue;
+    if (c === 38 /* & */) {
+      const entity = SPACE_ENTITIES.find((e) => div.startsWith(e, i) || div.slice(i, i + e.length).toLowerCase() === e);
+      if (entity) {
+        i += entity.length - 1;
+        continue;
+      }
+      return true;
+    }
+    if (c > 127 && /\s/.test(div[i])) continue;
+    return true;
+  }
+  return false;
 }

@@ -69,6 +69,12 @@ interface Node {
   plan?: Plan;
   /** the tree's elements by id (shared by every node of a tree): contentReference targets */
   byId: Map<string, Node>;
+  /** the children by JSON name, compiled on first use (indexChildren) */
+  index?: ChildIndex;
+  /** its fixed[x] or pattern[x], read on first use (fixedOrPattern) */
+  want?: { value: unknown };
+  /** profile validation may pass over it (skippable) */
+  skippable?: boolean;
 }
 
 /** What checking a value against an element needs, read off its ElementDefinition once */
@@ -88,15 +94,19 @@ interface Plan {
   values: readonly [kind: 'fixed' | 'pattern' | 'minValue' | 'maxValue', want: unknown][];
   maxLength?: number;
   minLength?: number;
-  binding?: { valueSet: string; strength: 'required' | 'extensible' };
+  binding?: { valueSet: string; strength: 'required' | 'extensible'; expanded?: { defs: Definitions; codes: Set<string> | undefined } };
   narrative: boolean;
   /** the single data type's profiles an element is typed with (HumanName(no-basis-HumanName)) */
   typeProfiles?: string[];
   /** Reference targetProfiles */
   targets: readonly string[];
+  /** of `targets`, per lookup object: the profiles among them, and the resource type each names */
+  targetInfo?: { defs: Definitions; constraints: string[]; types: (string | undefined)[] };
   /** invariants the profile adds (core: false) and the core definitions' error invariants (core: true) */
   invariants: readonly Invariant[];
   coreInvariants: readonly Invariant[];
+  /** coreInvariants has one a primitive value does not meet by having a value (anything but ele-1) */
+  primitiveInvariants: boolean;
   /** mustHaveValue or valueAlternatives are set */
   valueControls: boolean;
   /** the slicing's discriminators can all be evaluated here */
@@ -106,6 +116,46 @@ interface Plan {
 }
 
 interface TypeRoot { node: Node; invariants: readonly Invariant[] }
+
+interface ChildIndex {
+  /** JSON name (and `_name`) -> the child's position */
+  byKey: Map<string, number>;
+  /** children checked whether present or not: a minimum above 0, slices (whose own minimums count) */
+  always: number[];
+}
+
+/**
+ * Whether profile validation may pass over an element and everything below it: a copy of the base definition's
+ * element (its cardinality the base's, optional) that adds nothing the base check (validateBase) does not
+ * judge: no slices, choice, fixed, pattern or bounds, invariants of its own, binding (the base check judges
+ * none), type profiles, reference targets, length or value controls. The element tree of a profile's snapshot
+ * lists every element of its type, and most are such copies (no-basis-Patient: name, gender, contact...).
+ */
+function skippable(n: Node, defs: Definitions): boolean {
+  if (n.skippable !== undefined) return n.skippable;
+  const p = planOf(n, defs);
+  const d = n.def;
+  const own = n.slices.length > 0 || n.name.endsWith('[x]') || p.min > 0 || d.base === undefined || d.max !== d.base.max
+    || p.values.length > 0 || p.invariants.length > 0 || p.binding !== undefined || p.typeProfiles !== undefined || p.targets.length > 0
+    || p.narrative || p.valueControls || p.maxLength !== undefined || p.minLength !== undefined || d.contentReference !== undefined;
+  n.skippable = !own && n.children.every((c) => skippable(c, defs));
+  return n.skippable;
+}
+
+function indexChildren(n: Node, defs: Definitions): ChildIndex {
+  const byKey = new Map<string, number>();
+  const always: number[] = [];
+  n.children.forEach((c, i) => {
+    const plan = planOf(c, defs);
+    plan.names.forEach((name, j) => {
+      byKey.set(name, i);
+      byKey.set(plan.extNames[j], i);
+    });
+    if (plan.min > 0 || c.slices.length > 0) always.push(i);
+  });
+  n.index = { byKey, always };
+  return n.index;
+}
 
 interface Invariant { key: string; severity: 'error' | 'warning'; human: string; expression: string; native?: (v: unknown) => boolean | undefined }
 
@@ -329,6 +379,7 @@ function planOf(n: Node, defs: Definitions): Plan {
     targets: types.filter((t) => t.code === 'Reference').flatMap((t) => t.targetProfile ?? []),
     invariants,
     coreInvariants,
+    primitiveInvariants: coreInvariants.some((i) => i.key !== 'ele-1' || !i.native),
     valueControls: own.mustHaveValue !== undefined || own.valueAlternatives !== undefined || (def.extension ?? []).some((e) => e.url === MUST_HAVE_VALUE || e.url === VALUE_ALTERNATIVES),
     slicing: n.slices.length > 0 && supported(def.slicing?.discriminator ?? []),
   };
@@ -533,16 +584,49 @@ class Checker {
     }
     try {
       const base = isResource ? String((value as Json).resourceType) : model;
-      let children = n.children;
-      if (this.#core && children.length === 0) {
+      let parent = n;
+      if (this.#core && n.children.length === 0) {
         const target = this.#typeRoot(value as Json, n, plan, code);
         if (target) {
           // the type's own invariants (per-1 on Period, obs-6 on Observation)
           this.#invariants(value, [], target.invariants, path, base);
-          children = target.node.children;
+          parent = target.node;
         }
       }
-      for (const child of children) this.#child(value as Json, child, path, base);
+      const children = parent.children;
+      if (children.length === 0) return;
+      // the children present, and those that must be looked at when absent, in the definition's order: an
+      // object has a few of its type's many elements
+      const ix = parent.index ?? indexChildren(parent, this.#defs);
+      let picked: number[] | undefined;
+      for (const k in value as Json) {
+        const i = ix.byKey.get(k);
+        if (i !== undefined) (picked ??= []).push(i);
+      }
+      if (ix.always.length > 0) {
+        if (picked) for (const i of ix.always) picked.push(i);
+        else picked = ix.always.slice();
+      }
+      if (!picked) return;
+      // insertion sort: a handful of items, most often in order already
+      for (let a = 1; a < picked.length; a++) {
+        const x = picked[a];
+        let b = a - 1;
+        while (b >= 0 && picked[b] > x) {
+          picked[b + 1] = picked[b];
+          b--;
+        }
+        picked[b + 1] = x;
+      }
+      let last = -1;
+      for (const i of picked) {
+        if (i === last) continue;
+        last = i;
+        const c = children[i];
+        // a profile's copy of a base element with nothing of its own: the base check covers it
+        if (!this.#core && skippable(c, this.#defs)) continue;
+        this.#child(value as Json, c, path, base);
+      }
     } finally {
       this.#current = outer;
       this.#rootResource = outerRoot;
@@ -681,31 +765,39 @@ class Checker {
     if (plan.binding && !this.#core) this.#binding(v, plan.binding, at);
     if (plan.narrative) this.#issues.push(...narrativeControlIssues(v, n.def, (this.#current ?? this.#resource).language, this.#profile, at));
     if (plan.typeProfiles && !this.#core) this.#typeProfiles(v, plan.typeProfiles, at);
-    if (plan.targets.length > 0) this.#referenceTarget(v, plan.targets, at);
-    this.node(v, n, at, model, code);
+    if (plan.targets.length > 0) this.#referenceTarget(v, plan, at);
+    // a primitive has no children; its invariants other than ele-1 (which a value meets) are rare
+    if (typeof v === 'object' || plan.invariants.length > 0 || (this.#core && plan.primitiveInvariants)) this.node(v, n, at, model, code);
   }
 
   /**
    * A literal reference's type is one the element's targetProfiles allow (references.html, profiling); when it
    * resolves inside what is validated (contained, Bundle entries), the target meets one of the profiles
    */
-  #referenceTarget(v: unknown, targets: readonly string[], at: string): void {
+  #referenceTarget(v: unknown, plan: Plan, at: string): void {
     const ref = (v as { reference?: unknown } | null)?.reference;
     if (typeof ref !== 'string') return;
-    const resolved = this.#resolve(v);
-    if (resolved) {
-      const constraints = targets.filter((u) => this.#defs.structureDefinition(u)?.derivation === 'constraint');
-      if (constraints.length > 0 && this.#conforms(resolved, constraints) === false) {
-        this.#issue('error', at, 'reference', `Unable to find a profile match for ${ref} among choices: ${constraints.join(', ')}`);
+    // what the targets are, looked up once per element and lookup object
+    let info = plan.targetInfo;
+    if (info?.defs !== this.#defs) {
+      info = plan.targetInfo = {
+        defs: this.#defs,
+        constraints: plan.targets.filter((u) => this.#defs.structureDefinition(u)?.derivation === 'constraint'),
+        types: plan.targets.map((u) => this.#defs.structureDefinition(u)?.type ?? (u.startsWith(CORE) ? u.slice(CORE.length) : undefined)),
+      };
+    }
+    if (info.constraints.length > 0) {
+      const resolved = this.#resolve(v);
+      if (resolved && this.#conforms(resolved, info.constraints) === false) {
+        this.#issue('error', at, 'reference', `Unable to find a profile match for ${ref} among choices: ${info.constraints.join(', ')}`);
       }
     }
-    if (!this.#referenceTypes) return;
+    if (!this.#referenceTypes || ref.startsWith('#') || ref.startsWith('urn:')) return; // contained, urn: judged elsewhere
+    if (info.types.some((t) => t === undefined || t === 'Resource')) return;
     const m = /(?:^|\/)([A-Z][A-Za-z]+)\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(ref);
-    if (!m || ref.startsWith('#') || ref.startsWith('urn:')) return; // contained, urn or not a literal: judged elsewhere
-    const types = targets.map((u) => this.#defs.structureDefinition(u)?.type ?? (u.startsWith(CORE) ? u.slice(CORE.length) : undefined));
-    if (types.some((t) => t === undefined || t === 'Resource' || t === m[1])) return;
+    if (!m || info.types.includes(m[1])) return; // not a literal: judged elsewhere
     // the base definitions' target types: a warning (a write is not refused on them; Medplum's reading too)
-    this.#issue(this.#core ? 'warning' : 'error', at, 'reference', `The type '${m[1]}' implied by the reference URL ${ref} is not a valid Target for this element (must be one of [${types.join(', ')}])`);
+    this.#issue(this.#core ? 'warning' : 'error', at, 'reference', `The type '${m[1]}' implied by the reference URL ${ref} is not a valid Target for this element (must be one of [${info.types.join(', ')}])`);
   }
 
   /** A data type element typed with profiles (Patient.name: HumanName(no-basis-HumanName)) meets one of them */
@@ -748,11 +840,12 @@ class Checker {
   /** Invariants: those the profile adds, or in base mode the base definitions' own */
   #invariants(value: unknown, own: readonly Invariant[], core: readonly Invariant[], at: string, model: string | undefined): void {
     if (value === undefined) return;
-    if (own.length > 0) this.#evaluate(value, own, at, model, (i) => `${i.key}: ${i.human}`);
-    if (this.#core && core.length > 0) this.#evaluate(value, core, at, model, (i) => `Constraint ${i.key} not met: ${i.human}`);
+    if (own.length > 0) this.#evaluate(value, own, at, model, false);
+    if (this.#core && core.length > 0) this.#evaluate(value, core, at, model, true);
   }
 
-  #evaluate(value: unknown, invariants: readonly Invariant[], at: string, model: string | undefined, message: (i: Invariant) => string): void {
+  /** `base`: the base definitions' invariants, reported in the words of the deeper check ("Constraint obs-6 not met") */
+  #evaluate(value: unknown, invariants: readonly Invariant[], at: string, model: string | undefined, base: boolean): void {
     for (const inv of invariants) {
       let ok = inv.native?.(value) ?? quickInvariant(inv.expression, value);
       if (ok === undefined) {
@@ -765,12 +858,12 @@ class Checker {
           continue;
         }
       }
-      if (!ok) this.#issue(inv.severity, at, inv.key, message(inv));
+      if (!ok) this.#issue(inv.severity, at, inv.key, base ? `Constraint ${inv.key} not met: ${inv.human}` : `${inv.key}: ${inv.human}`);
     }
   }
 
   #binding(v: unknown, b: NonNullable<Plan['binding']>, at: string): void {
-    const codes = expand(b.valueSet, this.#defs);
+    const codes = b.expanded?.defs === this.#defs ? b.expanded.codes : (b.expanded = { defs: this.#defs, codes: expand(b.valueSet, this.#defs) }).codes;
     if (!codes) return; // not expandable here: no verdict rather than a wrong one
     const offered = codingsOf(v);
     if (offered.length === 0) return;
@@ -898,7 +991,7 @@ function matchesSlice(v: unknown, jsonName: string, s: Node, discriminators: { t
       return required ? actual.length > 0 : forbidden ? actual.length === 0 : false;
     }
     if (d.type === 'value' || d.type === 'pattern') {
-      let want = target ? fixedOrPattern(target.def) : undefined;
+      let want = target ? fixedOrPattern(target) : undefined;
       // an extension slice names its url by the profile it is typed with
       if (want === undefined && d.path === 'url') want = s.def.type?.[0]?.profile?.[0];
       // no value to match, but the slice forbids the element: it matches when the element is absent
@@ -963,7 +1056,7 @@ const show = (v: unknown): string => (typeof v === 'object' ? JSON.stringify(v) 
 function unconstrainedOk(s: Node, discriminators: { type: string; path: string }[]): boolean {
   return discriminators.some((d) => {
     const t = d.path === '$this' ? s : descendant(s, d.path);
-    return t !== undefined && (fixedOrPattern(t.def) !== undefined || t.def.max === '0');
+    return t !== undefined && (fixedOrPattern(t) !== undefined || t.def.max === '0');
   });
 }
 
@@ -986,9 +1079,19 @@ function at(v: unknown, path: string): unknown[] {
   return cur;
 }
 
-function fixedOrPattern(def: ElementDefinition): unknown {
-  for (const [k, v] of Object.entries(def)) if (k.startsWith('fixed') || k.startsWith('pattern')) return v;
-  return undefined;
+/** The element's fixed[x] or pattern[x] value (read once per element) */
+function fixedOrPattern(n: Node): unknown {
+  if (!n.want) {
+    let value: unknown;
+    for (const [k, v] of Object.entries(n.def)) {
+      if (k.startsWith('fixed') || k.startsWith('pattern')) {
+        value = v;
+        break;
+      }
+    }
+    n.want = { value };
+  }
+  return n.want.value;
 }
 
 /** The instance contains the pattern (profiling.html#pattern): every property of the pattern is present with a
