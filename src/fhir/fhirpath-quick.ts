@@ -29,7 +29,7 @@ type Result = unknown[] | typeof NO;
 const NO = Symbol('not in the subset');
 
 type Expr =
-  | { k: 'path'; name: string; from?: Expr }
+  | { k: 'path'; name: string; ext: string; from?: Expr }
   | { k: 'call'; name: string; args: Expr[]; from?: Expr }
   | { k: 'lit'; value: string | number | boolean }
   | { k: 'bin'; op: string; l: Expr; r: Expr }
@@ -137,7 +137,7 @@ class Parser {
       if (this.#isOp('.')) {
         this.#i++;
         const id = this.#expect('id');
-        e = this.#isOp('(') ? { k: 'call', name: id.v, args: this.#args(), from: e } : { k: 'path', name: id.v, from: e };
+        e = this.#isOp('(') ? { k: 'call', name: id.v, args: this.#args(), from: e } : { k: 'path', name: id.v, ext: `_${id.v}`, from: e };
       } else if (this.#isOp('[')) {
         this.#i++;
         this.#level(0);
@@ -180,7 +180,7 @@ class Parser {
     if (t.t === 'id') {
       if (t.v === 'true' || t.v === 'false') return { k: 'lit', value: t.v === 'true' };
       if (this.#isOp('(')) return { k: 'call', name: t.v, args: this.#args() };
-      return { k: 'path', name: t.v };
+      return { k: 'path', name: t.v, ext: `_${t.v}` };
     }
     throw new SyntaxError('unexpected token');
   }
@@ -189,30 +189,40 @@ class Parser {
 // ---- evaluation
 
 const isObj = (x: unknown): x is Json => x !== null && typeof x === 'object' && !Array.isArray(x);
-const UPPER = /^[A-Z]/;
 
-function child(items: unknown[], name: string): Result {
-  const out: unknown[] = [];
+const isUpper = (c: number): boolean => c >= 65 && c <= 90;
+
+function child(items: unknown[], name: string, ext: string): Result {
+  let out: unknown[] | undefined;
   for (const x of items) {
     if (!isObj(x)) continue;
-    if (`_${name}` in x) return NO;
     let v = x[name];
     if (v === undefined) {
-      // a choice element by its name without the type (json.html#choice)
+      if (x[ext] !== undefined) return NO; // a primitive with only extensions: fhirpath.js merges them
+      // a choice element by its name without the type (json.html#choice); `_valueString`: its extensions
       for (const k in x) {
         const offset = k.charCodeAt(0) === 95 /* _ */ ? 1 : 0;
-        if (k.length > name.length + offset && k.startsWith(name, offset) && UPPER.test(k[name.length + offset])) {
-          if (offset === 1 || `_${k}` in x) return NO; // a primitive choice with extensions
+        if (k.length > name.length + offset && k.startsWith(name, offset) && isUpper(k.charCodeAt(name.length + offset))) {
+          if (offset === 1 || x[`_${k}`] !== undefined) return NO;
           v = x[k];
           break;
         }
       }
-    }
+    } else if (x[ext] !== undefined) return NO;
     if (v === undefined || v === null) continue;
-    if (Array.isArray(v)) { for (const y of v) if (y !== null) out.push(y); } else out.push(v);
+    out ??= [];
+    if (Array.isArray(v)) {
+      for (const y of v) if (y !== null) out.push(y);
+    } else out.push(v);
   }
-  return out;
+  return out ?? EMPTY;
 }
+
+const EMPTY: unknown[] = [];
+
+/** Shared results (never changed after they are made) */
+const T: unknown[] = [true];
+const F: unknown[] = [false];
 
 /** A collection as a Boolean (N1 §4.5 singleton evaluation): true, false, empty ([]), or NO */
 function truth(r: Result): boolean | [] | typeof NO {
@@ -222,23 +232,23 @@ function truth(r: Result): boolean | [] | typeof NO {
   return typeof r[0] === 'boolean' ? r[0] : true;
 }
 
-const wrap = (b: boolean | []): unknown[] => (b === true || b === false ? [b] : []);
+const wrap = (b: boolean | []): unknown[] => (b === true ? T : b === false ? F : EMPTY);
 
 function logic(op: string, e: Expr & { k: 'bin' }, focus: unknown[]): Result {
   const a = truth(evaluate(e.l, focus));
-  if (op === 'or' && a === true) return [true];
-  if (op === 'and' && a === false) return [false];
-  if (op === 'implies' && a === false) return [true];
+  if (op === 'or' && a === true) return T;
+  if (op === 'and' && a === false) return F;
+  if (op === 'implies' && a === false) return T;
   const b = truth(evaluate(e.r, focus));
   if (op === 'or') {
-    if (b === true) return [true];
+    if (b === true) return T;
     if (a === NO || b === NO) return NO;
-    return a === false && b === false ? [false] : [];
+    return a === false && b === false ? F : EMPTY;
   }
   if (op === 'and') {
-    if (b === false) return [false];
+    if (b === false) return F;
     if (a === NO || b === NO) return NO;
-    return a === true && b === true ? [true] : [];
+    return a === true && b === true ? T : EMPTY;
   }
   if (a === NO || b === NO) return NO;
   if (op === 'implies') return a === true ? wrap(b) : b === true ? [true] : []; // a is true or empty here
@@ -261,8 +271,8 @@ function call(e: Expr & { k: 'call' }, focus: unknown[]): Result {
   const input = e.from ? evaluate(e.from, focus) : focus;
   if (input === NO) return NO;
   switch (e.name) {
-    case 'exists': return e.args.length === 0 ? [input.length > 0] : NO;
-    case 'empty': return [input.length === 0];
+    case 'exists': return e.args.length === 0 ? (input.length > 0 ? T : F) : NO;
+    case 'empty': return input.length === 0 ? T : F;
     case 'count': return [input.length];
     case 'not': {
       const t = truth(input);
@@ -285,9 +295,9 @@ function call(e: Expr & { k: 'call' }, focus: unknown[]): Result {
 function evaluate(e: Expr, focus: unknown[]): Result {
   switch (e.k) {
     case 'path': {
-      if (!e.from && UPPER.test(e.name)) return NO; // a type name: fhirpath.js
+      if (!e.from && isUpper(e.name.charCodeAt(0))) return NO; // a type name: fhirpath.js
       const from = e.from ? evaluate(e.from, focus) : focus;
-      return from === NO ? NO : child(from, e.name);
+      return from === NO ? NO : child(from, e.name, e.ext);
     }
     case 'call': return call(e, focus);
     case 'lit': return [e.value];

@@ -157,6 +157,16 @@ export interface IdentifierProblem {
   problems: string[];
 }
 
+/** An object that is an Identifier whose system has a rule its value breaks (`pathOf`: where it sits, asked then) */
+export function identifierProblem(o: Record<string, unknown>, pathOf: () => string): IdentifierProblem | undefined {
+  const system = o.system;
+  if (typeof system !== 'string' || typeof o.value !== 'string') return undefined;
+  const rule = IDENTIFIER_RULES.get(system);
+  if (!rule) return undefined;
+  const problems = rule.check(o.value);
+  return problems.length ? { expression: pathOf(), system, value: o.value, rule: rule.name, problems } : undefined;
+}
+
 /**
  * Every Identifier (at any depth, contained and Bundle resources included) whose system has a rule, checked.
  * Runs on every write: the walk builds no strings until it finds an identifier with a rule (~2 µs for the R4
@@ -179,14 +189,8 @@ export function checkIdentifiers(resource: unknown, at: string = String((resourc
       return;
     }
     const o = v as Record<string, unknown>;
-    const system = o.system;
-    if (typeof system === 'string' && typeof o.value === 'string') {
-      const rule = IDENTIFIER_RULES.get(system);
-      if (rule) {
-        const problems = rule.check(o.value);
-        if (problems.length) out.push({ expression: pathOf(), system, value: o.value, rule: rule.name, problems });
-      }
-    }
+    const problem = identifierProblem(o, pathOf);
+    if (problem) out.push(problem);
     for (const k in o) {
       const x = o[k];
       if (x !== null && typeof x === 'object') {

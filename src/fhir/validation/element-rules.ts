@@ -8,7 +8,7 @@
  *     are given they agree.
  */
 import type { Finding } from './structure.ts';
-import { forEachObject, type ObjectVisitor } from './object-walk.ts';
+import { forEachObject, type ObjectPath, type ObjectVisitor } from './object-walk.ts';
 
 type Json = Record<string, unknown>;
 
@@ -50,7 +50,7 @@ const tooLong = (expression: string, out: Finding[]): void => {
 };
 
 /** ele-1 on `_x` (or each item of it): it carries extensions, or sits beside a value */
-function primitiveExtensions(o: Json, key: string, v: unknown, path: string, out: Finding[]): void {
+function primitiveExtensions(o: Json, key: string, v: unknown, path: ObjectPath, out: Finding[]): void {
   const name = key.slice(1);
   const value = o[name];
   const items = Array.isArray(v) ? v : [v];
@@ -65,10 +65,10 @@ function primitiveExtensions(o: Json, key: string, v: unknown, path: string, out
 }
 
 /** Attachment.size against the decoded length of Attachment.data (whitespace in base64 is not data) */
-function attachmentSize(o: Json, path: string, out: Finding[]): void {
+function attachmentSize(o: Json, path: ObjectPath, out: Finding[]): void {
   const data = (o.data as string).replace(/[\s]/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 !== 0) return; // the structure check reports bad base64
   const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
   const actual = (data.length / 4) * 3 - padding;
-  if (actual !== o.size) out.push(error('FHIR_STRUCTURE', `Stated Attachment Size ${String(o.size)} does not match actual attachment size ${actual}`, path));
+  if (actual !== o.size) out.push(error('FHIR_STRUCTURE', `Stated Attachment Size ${String(o.size)} does not match actual attachment size ${actual}`, String(path)));
 }

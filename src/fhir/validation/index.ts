@@ -16,11 +16,11 @@
  */
 import type { ErrorDetails } from '../../errors/catalogue.ts';
 import { FhirError, issueOf, type ErrorIssue } from '../../errors/fhir-error.ts';
-import { checkIdentifiers } from '../../norway/identifiers.ts';
+import { identifierProblem } from '../../norway/identifiers.ts';
 import { checkBundleRules } from './bundle-rules.ts';
 import { elementRulesVisitor } from './element-rules.ts';
 import { narrativeVisitor } from './narrative.ts';
-import { forEachObject } from './object-walk.ts';
+import { forEachObject, type ObjectVisitor } from './object-walk.ts';
 import { questionnaireVisitor } from './questionnaire-items.ts';
 import { unresolvedReferences } from './reference-targets.ts';
 import { checkReferences } from './references.ts';
@@ -120,7 +120,8 @@ export class ResourceValidator {
     const allowConditional = opts.allowConditionalReferences ?? this.#allowConditional;
     // with contained resources ignored, the later layers see the resource without them
     const own = ignoreContained && 'contained' in res ? withoutContained(res) : res;
-    const findings = [...run.findings, ...checkReferences(run.references, allowConditional), ...norwegianIdentifiers(own), ...checkBundleRules(own), ...objectRules(own, type)];
+    const objects = objectRules(own, type);
+    const findings = [...run.findings, ...checkReferences(run.references, allowConditional), ...objects.identifiers, ...checkBundleRules(own), ...objects.rest];
     if (opts.referenceExists) findings.push(...unresolvedReferences(res, run.references, opts.referenceExists));
     if (this.level === 'full' && !findings.some(isError)) findings.push(...checkDefinitions(own));
     return { findings, references: run.references.map(({ reference, expression }) => ({ reference, expression })) };
@@ -132,22 +133,31 @@ function withoutContained(res: Record<string, unknown>): Record<string, unknown>
   return rest;
 }
 
-/** The narrative, element and Questionnaire item rules in one walk over the objects, their findings in that order */
-function objectRules(resource: Record<string, unknown>, at: string): Finding[] {
+/**
+ * The Norwegian identifier, narrative, element and Questionnaire item rules in one walk over the objects, their
+ * findings in that order (identifiers apart: they are reported before the Bundle rules)
+ */
+function objectRules(resource: Record<string, unknown>, at: string): { identifiers: Finding[]; rest: Finding[] } {
+  const identifiers: Finding[] = [];
   const narratives: Finding[] = [];
   const elements: Finding[] = [];
   const questionnaires: Finding[] = [];
-  forEachObject(resource, at, [narrativeVisitor(narratives), elementRulesVisitor(elements), questionnaireVisitor(questionnaires)]);
-  return [...narratives, ...elements, ...questionnaires];
+  forEachObject(resource, at, [norwegianIdentifiers(identifiers), narrativeVisitor(narratives), elementRulesVisitor(elements), questionnaireVisitor(questionnaires)]);
+  return { identifiers, rest: [...narratives, ...elements, ...questionnaires] };
 }
 
 /** Norwegian identifiers by their system (src/norway/identifiers.ts): each failure names the identifier and rule */
-function norwegianIdentifiers(resource: Record<string, unknown>): Finding[] {
-  return checkIdentifiers(resource).map((p) => ({
-    code: 'FHIR_IDENTIFIER_INVALID',
-    severity: 'error',
-    details: { detail: `${p.value} (${p.system}) is not a valid ${p.rule}: ${p.problems.join('; ')}`, expression: p.expression },
-  }));
+function norwegianIdentifiers(out: Finding[]): ObjectVisitor {
+  return (o, path) => {
+    const p = identifierProblem(o, () => String(path));
+    if (p) {
+      out.push({
+        code: 'FHIR_IDENTIFIER_INVALID',
+        severity: 'error',
+        details: { detail: `${p.value} (${p.system}) is not a valid ${p.rule}: ${p.problems.join('; ')}`, expression: p.expression },
+      });
+    }
+  };
 }
 
 /** json.html#resources: a resource is a JSON object whose resourceType names an R4 resource type */

@@ -17,7 +17,7 @@ interface Item { linkId?: string; item?: Item[]; enableWhen?: { question?: strin
 /** The rules as a visitor of ./object-walk.ts: every Questionnaire, wherever it sits (its items are walked here) */
 export function questionnaireVisitor(out: Finding[]): ObjectVisitor {
   return (o, path) => {
-    if (o.resourceType === 'Questionnaire') out.push(...checkQuestionnaire(o as { item?: Item[] }, path));
+    if (o.resourceType === 'Questionnaire') out.push(...checkQuestionnaire(o as { item?: Item[] }, String(path)));
   };
 }
 
