@@ -107,6 +107,11 @@ interface Plan {
   coreInvariants: readonly Invariant[];
   /** coreInvariants has one a primitive value does not meet by having a value (anything but ele-1) */
   primitiveInvariants: boolean;
+  /**
+   * Base mode has nothing to check on it: one primitive type (not a choice, whose types may clash), optional, a
+   * maximum of 1 or * (the JSON schema tells an array from a single value), and no rule but ele-1
+   */
+  plainPrimitive: boolean;
   /** mustHaveValue or valueAlternatives are set */
   valueControls: boolean;
   /** the slicing's discriminators can all be evaluated here */
@@ -380,9 +385,13 @@ function planOf(n: Node, defs: Definitions): Plan {
     invariants,
     coreInvariants,
     primitiveInvariants: coreInvariants.some((i) => i.key !== 'ele-1' || !i.native),
+    plainPrimitive: false,
     valueControls: own.mustHaveValue !== undefined || own.valueAlternatives !== undefined || (def.extension ?? []).some((e) => e.url === MUST_HAVE_VALUE || e.url === VALUE_ALTERNATIVES),
     slicing: n.slices.length > 0 && supported(def.slicing?.discriminator ?? []),
   };
+  plan.plainPrimitive = names.length === 1 && codes[0] !== '' && codes[0].charCodeAt(0) >= 97 && plan.min === 0 && (plan.max === 1 || plan.max === Infinity)
+    && !plan.primitiveInvariants && values.length === 0 && plan.targets.length === 0 && plan.maxLength === undefined && plan.minLength === undefined
+    && !plan.valueControls && !plan.narrative && n.slices.length === 0 && n.children.length === 0;
   n.plan = plan;
   return plan;
 }
@@ -623,8 +632,9 @@ class Checker {
         if (i === last) continue;
         last = i;
         const c = children[i];
-        // a profile's copy of a base element with nothing of its own: the base check covers it
-        if (!this.#core && skippable(c, this.#defs)) continue;
+        // a profile's copy of a base element with nothing of its own: the base check covers it; in the base
+        // check, a primitive that only the JSON structure check has rules for
+        if (this.#core ? (c.plan ?? planOf(c, this.#defs)).plainPrimitive : skippable(c, this.#defs)) continue;
         this.#child(value as Json, c, path, base);
       }
     } finally {
@@ -658,6 +668,33 @@ class Checker {
 
   #child(obj: Json, c: Node, path: string, model: string | undefined): void {
     const plan = c.plan ?? planOf(c, this.#defs);
+    // the common case without a list of values: one name, no `_name`, no slices
+    if (plan.names.length === 1 && c.slices.length === 0 && obj[plan.extNames[0]] === undefined) {
+      const name = plan.names[0];
+      const v = obj[name];
+      if (v === undefined || v === null) {
+        if (plan.min > 0) this.#cardinality(0, plan, `${path}.${plan.bare}`, c.def.id ?? c.def.path);
+        return;
+      }
+      const m = model === undefined ? undefined : `${model}.${name}`;
+      if (!Array.isArray(v)) {
+        if (plan.min > 1) this.#cardinality(1, plan, `${path}.${plan.bare}`, c.def.id ?? c.def.path);
+        this.#value(v, c, plan, plan.max === 1 ? `${path}.${name}` : `${path}.${name}[0]`, m, plan.codes[0]);
+        return;
+      }
+      let count = 0;
+      for (const x of v) if (x !== null && x !== undefined) count++;
+      if (count !== v.length) return this.#values(obj, c, plan, path, model); // nulls: as valuesOf reads them
+      if (count < plan.min || count > plan.max) this.#cardinality(count, plan, `${path}.${plan.bare}`, c.def.id ?? c.def.path);
+      const many = plan.max !== 1;
+      for (let i = 0; i < v.length; i++) this.#value(v[i], c, plan, many ? `${path}.${name}[${i}]` : `${path}.${name}`, m, plan.codes[0]);
+      return;
+    }
+    this.#values(obj, c, plan, path, model);
+  }
+
+  /** #child through the list of values: choices, primitives with extensions, slices */
+  #values(obj: Json, c: Node, plan: Plan, path: string, model: string | undefined): void {
     const values = valuesOf(obj, plan);
     if (values.length === 0 && plan.min === 0 && c.slices.length === 0) return;
     const many = plan.max !== 1;
@@ -673,7 +710,7 @@ class Checker {
     }
     // a slicing whose discriminators cannot all be evaluated here is not judged at all: no guess either way
     if (plan.slicing && this.#profilesKnown(c)) {
-      if (values.length === 0) for (const s of c.slices) this.#cardinality(values, planOf(s, this.#defs), `${path}.${c.name}`, s.def.id!);
+      if (values.length === 0) for (const s of c.slices) this.#cardinality(0, planOf(s, this.#defs), `${path}.${c.name}`, s.def.id!);
       // a resolve() discriminator judges only when every reference resolves here (else: no verdict)
       else if (this.#allResolve(values.map((v) => v.value), c)) {
         this.#slicing(values.map((v, i) => ({ ...v, at: many ? `${path}.${v.name}[${i}]` : `${path}.${v.name}`, model: model === undefined ? undefined : `${model}.${v.name}` })), c, path);
@@ -707,8 +744,10 @@ class Checker {
     return true;
   }
 
-  #cardinality(values: readonly Value[], plan: Plan, expression: string, id: string): void {
-    const count = values.length;
+  /** `found`: the values, or (a slice's) their number */
+  #cardinality(found: readonly Value[] | number, plan: Plan, expression: string, id: string): void {
+    const values = typeof found === 'number' ? NONE : found;
+    const count = typeof found === 'number' ? found : found.length;
     if (count < plan.min) {
       if (this.#core && count === 0) this.#issue('error', expression, 'cardinality', `Missing required element '${expression.slice(expression.lastIndexOf('.') + 1)}'`);
       else this.#issue('error', expression, 'cardinality', `${id}: minimum required = ${plan.min}, but only found ${count}`);
@@ -834,7 +873,11 @@ class Checker {
       counts.set(slice, (counts.get(slice) ?? 0) + 1);
       this.#value(v.value, slice, planOf(slice, this.#defs), v.at, v.model, v.code);
     });
-    for (const s of c.slices) this.#cardinality(countOf(counts.get(s) ?? 0), planOf(s, this.#defs), `${path}.${c.name}`, s.def.id!);
+    for (const s of c.slices) {
+      const plan = planOf(s, this.#defs);
+      const count = counts.get(s) ?? 0;
+      if (count < plan.min || count > plan.max) this.#cardinality(count, plan, `${path}.${c.name}`, s.def.id!);
+    }
   }
 
   /** Invariants: those the profile adds, or in base mode the base definitions' own */
@@ -877,7 +920,6 @@ class Checker {
 /** One value of an element: the JSON name it came from (choices: valueQuantity), its type code, and `_name` */
 interface Value { value: unknown; name: string; code: string; ext?: unknown }
 
-const countOf = (n: number): Value[] => Array.from({ length: n }, () => ({ value: null, name: '', code: '' }));
 
 /** The values of an element in an object, with the JSON name each came from (choices: valueQuantity, ...) */
 function valuesOf(obj: Json, plan: Plan): Value[] {

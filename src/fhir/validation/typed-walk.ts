@@ -10,6 +10,7 @@
  * and type); a walk then costs one map lookup per property.
  */
 import type { StructureDefinition } from '@medplum/fhirtypes';
+import { ObjectPath } from './object-walk.ts';
 import type { Definitions } from './profile.ts';
 
 type Json = Record<string, unknown>;
@@ -81,7 +82,7 @@ export function walkRules(resource: Json, defs: Definitions, rules: readonly (Ty
 export function walkTyped(resource: Json, defs: Definitions, types: ReadonlySet<string>, visit: Visitor, at: string = String(resource.resourceType)): void {
   const type = String(resource.resourceType);
   const ix = typeIndex(defs, type);
-  if (ix) walkIn(resource, ix, type, { defs, types, visit }, at);
+  if (ix) walkIn(resource, ix, type, { defs, types, visit }, new ObjectPath(at));
 }
 
 interface Walk { defs: Definitions; types: ReadonlySet<string>; visit: Visitor }
@@ -101,7 +102,8 @@ function typeIndex(defs: Definitions, typeName: string): Map<string, Map<string,
   return ix;
 }
 
-function walkIn(obj: Json, ix: Map<string, Map<string, Child>>, path: string, w: Walk, at: string): void {
+/** `where`: the FHIRPath of `obj`, turned into text only for a visited value */
+function walkIn(obj: Json, ix: Map<string, Map<string, Child>>, path: string, w: Walk, where: ObjectPath): void {
   const children = ix.get(path);
   if (!children) return;
   for (const key in obj) {
@@ -110,24 +112,29 @@ function walkIn(obj: Json, ix: Map<string, Map<string, Child>>, path: string, w:
     if (!child) continue;
     const v = obj[key];
     const visited = w.types.has(child.type);
+    where.push(key);
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const item: unknown = v[i];
-        // the FHIRPath is built only for what is visited or walked into (most values are primitives of other types)
-        if (item !== null && item !== undefined && (visited || typeof item === 'object')) walkItem(item, child, ix, w, `${at}.${key}[${i}]`, visited);
+        // most values are primitives of types no rule visits
+        if (item === null || item === undefined || !(visited || typeof item === 'object')) continue;
+        where.push(i);
+        walkItem(item, child, ix, w, where, visited);
+        where.pop();
       }
     } else if (v !== null && v !== undefined && (visited || typeof v === 'object')) {
-      walkItem(v, child, ix, w, `${at}.${key}`, visited);
+      walkItem(v, child, ix, w, where, visited);
     }
+    where.pop();
   }
 }
 
-function walkItem(item: unknown, child: Child, ix: Map<string, Map<string, Child>>, w: Walk, here: string, visited: boolean): void {
-  if (visited) w.visit(item, child.type, here);
+function walkItem(item: unknown, child: Child, ix: Map<string, Map<string, Child>>, w: Walk, where: ObjectPath, visited: boolean): void {
+  if (visited) w.visit(item, child.type, String(where));
   if (typeof item !== 'object') return;
-  if (child.type === '') return walkIn(item as Json, ix, child.path, w, here);
+  if (child.type === '') return walkIn(item as Json, ix, child.path, w, where);
   const typeName = child.type === 'Resource' ? (item as Json).resourceType : child.type;
   if (typeof typeName !== 'string') return;
   const inner = typeIndex(w.defs, typeName);
-  if (inner) walkIn(item as Json, inner, typeName, w, here);
+  if (inner) walkIn(item as Json, inner, typeName, w, where);
 }
