@@ -15,7 +15,7 @@ export interface HelsebroOptions {
   /** 'enforce': a reference to a resource that does not exist is refused (REST default);
    *  'lenient': allowed, for feeds that arrive out of order */
   referentialIntegrity: 'enforce' | 'lenient';
-  /** 'schema': the ajv pass only; 'full': ajv then the deeper @medplum/core validator */
+  /** 'schema': the ajv pass and the rules beside it only; 'full': then the base check against the R4 definitions */
   validation: 'schema' | 'full';
   /** Writes are checked against the profiles in meta.profile that the server knows (422 when one is broken);
    *  off by default, stated in the CapabilityStatement when on */

@@ -4,14 +4,14 @@
  *    (resource.html#id); calendar-valid dates (datatypes.html#date); contained and Bundle/Parameters resources
  *    each against their own type.
  * 2. references.ts: every Reference.reference follows references.html#literal; their sites are returned so
- *    the router can check that targets exist and rewrite urn:uuid references. Norwegian identifiers are checked
- *    by their system (src/norway/identifiers.ts: FHIR_IDENTIFIER_INVALID), and a Bundle by the rules its
- *    definition does not carry (./bundle-rules.ts: fullUrl, self link); narratives by txt-1 and txt-2
- *    (./narrative.ts), which the deeper validator skips; ele-1 on primitives, the 1 MB string limit and
- *    Attachment.size (./element-rules.ts); a Questionnaire's enableWhen rules (que-12 as its text reads,
- *    enableWhen targets: ./questionnaire-items.ts): these three in one walk (./object-walk.ts).
- * 3. structure-definitions.ts ('full' only, and only when 1 and 2 found no error): cardinality, choice types
- *    and invariants from the R4 StructureDefinitions.
+ *    the router can check that targets exist and rewrite urn:uuid references. A Bundle by the rules its
+ *    definition does not carry (./bundle-rules.ts: fullUrl, self link). In one walk over the objects
+ *    (./object-walk.ts): Norwegian identifiers by their system (src/norway/identifiers.ts:
+ *    FHIR_IDENTIFIER_INVALID); narratives by txt-1 and txt-2 (./narrative.ts), which the base check leaves to
+ *    it; ele-1 on primitives, the 1 MB string limit and Attachment.size (./element-rules.ts); a Questionnaire's
+ *    enableWhen rules (que-12 as its text reads, enableWhen targets: ./questionnaire-items.ts).
+ * 3. structure-definitions.ts ('full' only, and only when 1 and 2 found no error): the base check, our profile
+ *    validator against the R4 StructureDefinitions (cardinality, choice types, invariants).
  * Warnings are returned but never thrown.
  */
 import type { ErrorDetails } from '../../errors/catalogue.ts';
@@ -75,7 +75,7 @@ export class ResourceValidator {
 
   /**
    * Pays the one-off costs before the first request does: schema load, compiling `types` (each ~30-60 ms,
-   * the first ~300 ms) and, at 'full', indexing the StructureDefinitions (~1 s). Returns the times in ms.
+   * the first ~300 ms) and, at 'full', loading the R4 StructureDefinitions (~0.5-1 s). Returns the times in ms.
    */
   static warmUp(types: readonly string[], level: ValidationLevel = 'full'): { schemaLoadMs: number; compileMs: number; indexMs: number } {
     const loadBefore = structureStats.schemaLoadMs;
