@@ -1,5 +1,5 @@
 /**
- * `helsebro serve` (default) and `helsebro validate FILE... [--profile URL] [--ig PATH]` (src/fhir/validation/cli.ts).
+ * `helsebro serve` (default) and `helsebro validate FILE... [--profile URL] [--ig PATH] [--unknown-extensions error|warning]` (src/fhir/validation/cli.ts).
  * Further commands (convert) arrive with their issues.
  */
 import { runValidate } from './fhir/validation/cli.ts';
@@ -15,7 +15,7 @@ export async function main(args: string[]): Promise<void> {
       process.exitCode = runValidate(rest);
       return;
     default:
-      console.error(`unknown command '${command}'. Usage: helsebro serve | helsebro validate FILE... [--profile URL] [--ig PATH] [--ig PATH]`);
+      console.error(`unknown command '${command}'. Usage: helsebro serve | helsebro validate FILE... [--profile URL] [--ig PATH] [--unknown-extensions error|warning]`);
       process.exit(2);
   }
 }

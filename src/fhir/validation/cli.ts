@@ -1,5 +1,5 @@
 /**
- * `helsebro validate FILE... [--profile URL] [--ig PATH]`: validates FHIR resources in JSON or XML files with
+ * `helsebro validate FILE... [--profile URL] [--ig PATH] [--unknown-extensions error|warning]`: validates FHIR resources in JSON or XML files with
  * $validate's own check (./conformance-checks.ts validateResource: the structure check of every write, then
  * profiles, extensions, Questionnaire answers, Measures, markdown and displays) and prints the issues the way
  * the HL7 Java validator's command line does:
@@ -15,6 +15,8 @@
  * resources, a Bundle of them, or a folder of such files); an unknown profile is a warning. Code lists: the
  * terminology folder the server would read (HELSEBRO_TERMINOLOGY_DIR, else data/terminology when it exists;
  * ../../terminology/folder.ts), so bindings to the imported Volven lists are checked here as on the server.
+ * An extension whose definition is not held is a warning, as on the server; `--unknown-extensions error` makes it
+ * an error (the Java validator's reading, for a sender that must use only the extensions it has published).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,7 +25,7 @@ import { FhirError, issueOf, type ErrorIssue } from '../../errors/fhir-error.ts'
 import { loadTerminologyFolder, terminologyDirFromEnv } from '../../terminology/folder.ts';
 import { fromXml } from '../xml/from-xml.ts';
 import { bundledConformance } from './bundled.ts';
-import { validateResource } from './conformance-checks.ts';
+import { validateResource, type ConformanceOptions } from './conformance-checks.ts';
 import { definitionsWith } from './definitions.ts';
 import { ResourceValidator } from './index.ts';
 import type { Definitions } from './profile.ts';
@@ -69,7 +71,7 @@ export function loadIg(paths: readonly string[]): Resource[] {
   return out;
 }
 
-export function validateFile(file: string, validator: ResourceValidator, profiles: readonly string[], defs: Definitions = definitionsWith()): FileReport {
+export function validateFile(file: string, validator: ResourceValidator, profiles: readonly string[], defs: Definitions = definitionsWith(), opts: Pick<ConformanceOptions, 'unknownExtensions'> = {}): FileReport {
   let resource: Record<string, unknown>;
   try {
     resource = readResource(file);
@@ -78,16 +80,26 @@ export function validateFile(file: string, validator: ResourceValidator, profile
     if ((e as { code?: string }).code === 'ENOENT') throw e;
     return { file, issues: [issueOf('FHIR_INVALID_JSON', { detail: (e as Error).message }, 'fatal')] };
   }
-  return { file, issues: validateResource(validator, resource, defs, { profiles }).issues };
+  return { file, issues: validateResource(validator, resource, defs, { profiles, ...opts }).issues };
 }
+
+const USAGE = 'helsebro validate FILE... [--profile URL] [--ig PATH] [--unknown-extensions error|warning]';
 
 /** The command: returns the exit status */
 export function runValidate(args: string[], out: (s: string) => void = (s) => console.log(s), err: (s: string) => void = (s) => console.error(s), env: NodeJS.ProcessEnv = process.env): number {
   const files: string[] = [];
   const profiles: string[] = [];
   const igs: string[] = [];
+  let unknownExtensions: ConformanceOptions['unknownExtensions'];
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--ig') {
+    if (args[i] === '--unknown-extensions') {
+      const level = args[++i];
+      if (level !== 'error' && level !== 'warning') {
+        err('validate: --unknown-extensions needs error or warning');
+        return 2;
+      }
+      unknownExtensions = level;
+    } else if (args[i] === '--ig') {
       const path = args[++i];
       if (!path) {
         err('validate: --ig needs a file or folder');
@@ -102,14 +114,14 @@ export function runValidate(args: string[], out: (s: string) => void = (s) => co
       }
       profiles.push(url);
     } else if (args[i].startsWith('--')) {
-      err(`validate: unknown option ${args[i]}. Usage: helsebro validate FILE... [--profile URL] [--ig PATH]`);
+      err(`validate: unknown option ${args[i]}. Usage: ${USAGE}`);
       return 2;
     } else {
       files.push(args[i]);
     }
   }
   if (files.length === 0) {
-    err('Usage: helsebro validate FILE... [--profile URL] [--ig PATH]');
+    err(`Usage: ${USAGE}`);
     return 2;
   }
   let codeLists: readonly Resource[];
@@ -132,7 +144,7 @@ export function runValidate(args: string[], out: (s: string) => void = (s) => co
   for (const file of files) {
     let report: FileReport;
     try {
-      report = validateFile(file, validator, profiles, defs);
+      report = validateFile(file, validator, profiles, defs, unknownExtensions ? { unknownExtensions } : {});
     } catch (e) {
       err(`validate: cannot read ${file}: ${(e as Error).message}`);
       return 2;

@@ -25,7 +25,7 @@ import { checkExtensions } from './extensions.ts';
 import type { ResourceValidator, ValidateOptions, ValidationResult } from './index.ts';
 import { markdownRule, type MarkdownOptions } from './markdown.ts';
 import { validateMeasures } from './measure.ts';
-import type { Definitions, ProfileIssue } from './profile.ts';
+import { claimedProfiles, type Definitions, type ProfileIssue } from './profile.ts';
 import { profileTargetIssues, profileTargets, type BundleRule } from './profile-issues.ts';
 import { validateQuestionnaireResponse } from './questionnaire.ts';
 import { checkStructureDefinition } from './structure-definition-rules.ts';
@@ -98,10 +98,10 @@ function typedRuleIssues(resource: Json, defs: Definitions, opts: ConformanceOpt
   const displays: ProfileIssue[] = [];
   const examples: ProfileIssue[] = [];
   // a coding's display is also judged through the bindings of the profiles the resource is validated against:
-  // those asked for and those it claims (a profile's value set may give a code displays of its own)
-  const claimed = (resource.meta as { profile?: unknown } | undefined)?.profile;
-  const urls = [...(opts.profiles ?? []), ...(Array.isArray(claimed) ? claimed.filter((u): u is string => typeof u === 'string') : [])];
-  const profiles = urls.map((u) => defs.structureDefinition(u)).filter((sd): sd is StructureDefinition => sd !== undefined);
+  // those asked for and those it and the resources in it claim (a profile's value set may give a code displays
+  // of its own; ./displays.ts reads a nested resource's codings against the profiles of its type)
+  const urls = new Set([...(opts.profiles ?? []), ...claimedProfiles(resource).map((t) => t.url)]);
+  const profiles = [...urls].map((u) => defs.structureDefinition(u)).filter((sd): sd is StructureDefinition => sd !== undefined);
   walkRules(resource, defs, [
     markdownRule(markdown, { html: opts.markdownHtml }),
     displayRule(displays, defs, { ...(opts.languages ? { languages: opts.languages } : {}), profiles }),

@@ -73,14 +73,20 @@ function valueSetDisplays(vs: ValueSet, system: string, code: string): string[] 
 }
 
 /** The element path of the bound element a Coding at `at` belongs to (Patient.contact[0].relationship[0].coding[0] -> Patient.contact.relationship) */
-function boundPath(at: string): string[] {
-  const path = at.replace(/\[\d+\]/g, '');
+/**
+ * The element paths a coding at `at` may be bound at in a profile of `type`: a coding inside a nested resource
+ * (`Bundle.entry[0].resource.code.coding[0]`, `Basic.contained[0].code`) is read from that resource
+ * (`Observation.code`), whichever resource the profile is for (another type's paths find no binding)
+ */
+function boundPath(at: string, type: string | undefined): string[] {
+  const nested = type ? /^.*\.(?:resource|contained\[\d+\])\.(.+)$/.exec(at) : null;
+  const path = (nested ? `${type}.${nested[1]}` : at).replace(/\[\d+\]/g, '');
   return path.endsWith('.coding') ? [path.slice(0, -'.coding'.length), path] : [path];
 }
 
 function profileDisplays(profile: StructureDefinition, defs: Definitions, at: string, system: string, code: string): string[] {
   const map = bindingsOf(profile, defs);
-  for (const p of boundPath(at)) {
+  for (const p of boundPath(at, profile.type)) {
     const url = map.get(p);
     if (!url) continue;
     const vs = url.startsWith('#')

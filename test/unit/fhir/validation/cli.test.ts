@@ -61,6 +61,11 @@ t.test("$validate's checks run too: extensions against their definitions (extens
   const r = run([unknown]);
   t.equal(r.status, 0, 'an extension whose definition is not held is a warning');
   t.match(r.out, /Success: 0 errors, 1 warnings, 0 notes\n {2}Warning @ Patient\.extension\[0\]: The extension http:\/\/helsebro\.test\/StructureDefinition\/ukjent could not be found so is not allowed here/);
+  const strict = run([unknown, '--unknown-extensions', 'error']);
+  t.equal(strict.status, 1, '--unknown-extensions error: the Java validator\'s reading, exit 1');
+  t.match(strict.out, /\*FAILURE\*: 1 errors, 0 warnings, 0 notes\n {2}Error @ Patient\.extension\[0\]: The extension http:\/\/helsebro\.test\/StructureDefinition\/ukjent could not be found/);
+  t.equal(run([unknown, '--unknown-extensions', 'warning']).status, 0);
+  t.equal(run([unknown, '--unknown-extensions']).status, 2, 'a level is required');
   // R4 patient-birthTime has the context Patient.birthDate: on the Patient itself it is not allowed
   const misplaced = file('misplaced-ext.json', JSON.stringify({ resourceType: 'Patient', birthDate: '1980-11-01', extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/patient-birthTime', valueDateTime: '1980-11-01T10:15:00+01:00' }] }));
   const bad = run([misplaced]);

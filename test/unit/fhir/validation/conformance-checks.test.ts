@@ -33,6 +33,15 @@ t.test('a wrong display is an error; a display the bound value set of a profile 
   t.same(seen(contact('Nabo'), { profiles: [PROFILE] }), wrong, 'neither the code system nor the value set');
 });
 
+t.test('the profiles a nested resource claims give its codings displays too (a Bundle entry, a contained resource)', async (t) => {
+  const entry = (display: string, claims: boolean) => ({ fullUrl: 'urn:uuid:8d3f1c2a-4b5e-4f60-9a7b-0c1d2e3f4a5b', resource: contact(display, claims ? { meta: { profile: [PROFILE] } } : {}) });
+  const bundle = (display: string, claims: boolean) => ({ resourceType: 'Bundle', type: 'collection', entry: [entry(display, claims)] });
+  t.same(seen(bundle('Nødkontakt', true)), [], "the entry's own claim");
+  t.same(seen(bundle('Nødkontakt', false)), ['error FHIR_DISPLAY_INVALID Bundle.entry[0].resource.contact[0].relationship[0].coding[0].display'], 'no claim: the code system alone');
+  const container = { resourceType: 'Basic', code: { text: 'x' }, extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/workflow-supportingInfo', valueReference: { reference: '#k' } }], contained: [{ ...contact('Nødkontakt', { meta: { profile: [PROFILE] } }), id: 'k' }] };
+  t.same(seen(container).filter((i) => i.includes('DISPLAY')), [], "a contained resource's claim");
+});
+
 t.test('HTML in markdown: a warning, an error when asked for (noHtmlInMarkdown), nothing when ignored', async (t) => {
   const obs = { resourceType: 'Observation', status: 'final', code: { text: 'Puls' }, note: [{ text: 'Målt <b>etter</b> hvile' }, { text: 'Kode: `<b>`' }] };
   t.same(seen(obs), ['warning FHIR_MARKDOWN_HTML Observation.note[0].text'], 'a code span shows the tag as text');
