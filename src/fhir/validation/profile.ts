@@ -14,15 +14,22 @@
  *   - the children of each matched slice against the slice's own definitions;
  *   - a reference that resolves inside what is validated (contained, Bundle entries by fullUrl) points to a
  *     resource that meets one of the element's targetProfiles that are profiles (not just a type);
- *   - invariants the profile adds (constraints whose source is not an R4 core definition: those are checked
- *     by the structure check), with the FHIRPath engine of ./../fhirpath.ts;
+ *   - invariants the profile adds (constraints whose source is not an R4 base definition, which the base check
+ *     evaluates; a core profile such as vitalsigns counts as a profile), with the FHIRPath engine of
+ *     ../fhirpath.ts;
  *   - required bindings whose value set can be expanded locally (explicit concepts, or whole code systems
- *     the resolver holds): a code outside is an error; extensible ones are a warning.
- * A slicing with a discriminator not evaluated here (profile, resolve() and other FHIRPath in the path) is
- * not judged at all, so an unsupported rule never rejects a valid resource.
- * Not yet: re-slicing, bindings on value sets that need a terminology server,
- * and type profiles of elements (an element typed `Reference(no-basis-Patient)` or `HumanName(no-basis-...)`
- * is checked against the base type only).
+ *     the resolver holds): a code outside is an error; extensible ones are a warning;
+ *   - re-slicing (`identifier:fnr/official`, profiling.html#reslicing): a slice's values among its re-slices, by
+ *     the slice's own slicing (from published snapshots: ./snapshot.ts does not generate re-slices);
+ *   - an element typed with profiles (`HumanName(no-basis-HumanName)`) meets one of them.
+ * A slicing with a discriminator not evaluated here (FHIRPath in the path beyond resolve()) is not judged at
+ * all, so an unsupported rule never rejects a valid resource. Not yet: bindings on value sets that need a terminology server.
+ *
+ * The same checker is the write path's base check (validateBase): the resource against the R4 definition of its
+ * type, descending into data types and nested resources by their definitions, with the base invariants (error
+ * severity; ele-1, ext-1, dom-2..5, bdl-3/4/7 natively, the boolean-path subset through ../fhirpath-quick.ts).
+ * Each element's rules are read off its definition once (Plan); an object's children are found by its keys;
+ * profile validation passes over a profile's unchanged copies of base elements (skippable).
  *
  * A compiled view of each snapshot (its element tree) is kept per StructureDefinition object, as long as the
  * object lives (the server's registry keeps them until a conformance resource is written: issue: validation,
@@ -194,8 +201,10 @@ function treeOf(sd: StructureDefinition, defs: Definitions): Node {
         continue;
       }
       if (last.includes(':')) {
-        const sliced = byId.get([...segs.slice(0, -1), last.split(':')[0]].join('.'));
-        sliced?.slices.push(node);
+        // a slice belongs to its element; a re-slice (`identifier:a/b`, profiling.html#reslicing) to its slice `a`
+        const [name, slice] = [last.slice(0, last.indexOf(':')), last.slice(last.indexOf(':') + 1)];
+        const parent = slice.includes('/') ? `${name}:${slice.slice(0, slice.lastIndexOf('/'))}` : name;
+        byId.get([...segs.slice(0, -1), parent].join('.'))?.slices.push(node);
       } else {
         byId.get(segs.slice(0, -1).join('.'))?.children.push(node);
       }
@@ -859,6 +868,7 @@ class Checker {
   #slicing(values: (Value & { at: string; model: string | undefined })[], c: Node, path: string): void {
     const slicing = c.def.slicing;
     const counts = new Map<Node, number>();
+    let inSlice: Map<Node, typeof values> | undefined;
     let unmatchedSeen = false;
     values.forEach((v) => {
       const slice = c.slices.find((s) => matchesSlice(v.value, v.name, s, slicing?.discriminator ?? [], this.#sliceContext));
@@ -872,11 +882,16 @@ class Checker {
       }
       counts.set(slice, (counts.get(slice) ?? 0) + 1);
       this.#value(v.value, slice, planOf(slice, this.#defs), v.at, v.model, v.code);
+      if (slice.slices.length > 0) (inSlice ??= new Map()).set(slice, [...(inSlice.get(slice) ?? []), v]);
     });
     for (const s of c.slices) {
       const plan = planOf(s, this.#defs);
       const count = counts.get(s) ?? 0;
       if (count < plan.min || count > plan.max) this.#cardinality(count, plan, `${path}.${c.name}`, s.def.id!);
+      // re-slicing: the values of slice s among its own slices, by its own slicing (profiling.html#reslicing);
+      // a slice that is absent (its own minimum allows it) leaves its re-slices unjudged
+      const within = inSlice?.get(s);
+      if (within && supported(s.def.slicing?.discriminator ?? [])) this.#slicing(within, s, path);
     }
   }
 

@@ -7,6 +7,7 @@ import type { ElementDefinition, StructureDefinition } from '@medplum/fhirtypes'
 import t from 'tap';
 import { definitionsWith } from '../../../../src/fhir/validation/definitions.ts';
 import { validateProfile } from '../../../../src/fhir/validation/profile.ts';
+import { snapshotOf } from '../../../../src/fhir/validation/snapshot.ts';
 
 let n = 0;
 const profile = (type: string, element: ElementDefinition[]): StructureDefinition => ({
@@ -212,4 +213,26 @@ t.test('R5 value controls: mustHaveValue and valueAlternatives on a primitive pr
   t.same(check(alt, { resourceType: 'Patient', active: false }), []);
   t.same(check(alt, absent(DAR)), [], 'data-absent-reason stands in for the value');
   t.match(check(alt, absent('http://hl7.org/fhir/StructureDefinition/iso21090-nullFlavor')), [/^error valueAlternatives Patient\.active: .*one of the extensions http:\/\/hl7\.org\/fhir\/StructureDefinition\/data-absent-reason must be present/]);
+});
+
+t.test('re-slicing: a slice sliced again by its own slicing (profiling.html#reslicing), from a published snapshot', async (t) => {
+  const FNR = 'urn:oid:2.16.578.1.12.4.1.4.1';
+  const sd = profile('Patient', [
+    { id: 'Patient.identifier', path: 'Patient.identifier', slicing: { discriminator: [{ type: 'value', path: 'system' }], rules: 'open' } },
+    { id: 'Patient.identifier:fnr', path: 'Patient.identifier', sliceName: 'fnr', slicing: { discriminator: [{ type: 'value', path: 'use' }], rules: 'open' } },
+    { id: 'Patient.identifier:fnr.system', path: 'Patient.identifier.system', fixedUri: FNR },
+  ]);
+  // our snapshot generator refuses re-slices in a differential; a published snapshot carries them as written here
+  const snap = snapshotOf(sd, definitionsWith([sd]).structureDefinition);
+  const after = snap.reduce((last, e, i) => (e.id?.startsWith('Patient.identifier:fnr') ? i : last), -1) + 1;
+  const reslice: ElementDefinition[] = [
+    { id: 'Patient.identifier:fnr/official', path: 'Patient.identifier', sliceName: 'fnr/official', min: 1, max: '1' },
+    { id: 'Patient.identifier:fnr/official.use', path: 'Patient.identifier.use', min: 1, fixedCode: 'official' },
+  ];
+  const published = { ...sd, url: `${sd.url}-published`, snapshot: { element: [...snap.slice(0, after), ...reslice, ...snap.slice(after)] } } as StructureDefinition;
+  const fnr = (use: string) => ({ system: FNR, value: '13031353453', use });
+  t.same(check(published, { resourceType: 'Patient', identifier: [fnr('official'), fnr('old')] }), [], 'one official FNR, others beside it');
+  t.match(check(published, { resourceType: 'Patient', identifier: [fnr('usual')] }), [/cardinality Patient\.identifier: Patient\.identifier:fnr\/official: minimum required = 1, but only found 0/]);
+  t.match(check(published, { resourceType: 'Patient', identifier: [fnr('official'), fnr('official')] }), [/Patient\.identifier:fnr\/official: max allowed = 1, but found 2/]);
+  t.same(check(published, { resourceType: 'Patient', identifier: [{ system: 'urn:oid:2.16.578.1.12.4.1.4.2', value: '53031353453', use: 'usual' }] }), [], 'no FNR: the re-slice is within fnr, whose minimum is 0');
 });
