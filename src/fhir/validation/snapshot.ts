@@ -19,7 +19,8 @@
  *   - a new slice starts at min 0 (the sliced element's minimum counts all slices), an element typed with one
  *     profile takes that profile's maximum, and a binding inherited by an element constrained to types that
  *     cannot be bound (Reference) is dropped.
- * Re-slicing (`a:b/c`) is not supported: such an element is reported, never guessed.
+ * Re-slicing (`identifier:fnr/official`, profiling.html#reslicing): the re-slice is made from the slice it
+ * slices, as a slice is made from its element.
  */
 import type { ElementDefinition, StructureDefinition } from '@medplum/fhirtypes';
 
@@ -147,11 +148,13 @@ class Builder {
     const last = parts[parts.length - 1];
     const parentId = parts.slice(0, -1).join('.');
     if (last.includes(':')) {
-      const [name, slice] = last.split(':');
-      if (slice.includes('/')) throw new SnapshotError(`${this.#url}: re-slicing (${id}) is not supported`);
-      const slicedId = parentId ? `${parentId}.${name}` : name;
+      const name = last.slice(0, last.indexOf(':'));
+      const slice = last.slice(last.indexOf(':') + 1);
+      const slash = slice.lastIndexOf('/');
+      // a re-slice (`identifier:fnr/official`, profiling.html#reslicing) is a slice of the slice `identifier:fnr`
+      const slicedId = `${parentId ? `${parentId}.` : ''}${name}${slash >= 0 ? `:${slice.slice(0, slash)}` : ''}`;
       const at = this.#ensure(slicedId, d);
-      return this.#addSlice(at, slicedId, slice);
+      return this.#addSlice(at, slicedId, slice, slash >= 0 ? '/' : ':');
     }
     if (!parentId) throw new SnapshotError(`${this.#url}: ${id} is not in the base`);
     const p = this.#ensure(parentId, d);
@@ -161,19 +164,24 @@ class Builder {
     return again;
   }
 
-  /** A new slice of the element at `at`: a copy of it and its children, after its existing slices */
-  #addSlice(at: number, slicedId: string, slice: string): number {
+  /**
+   * A new slice of the element at `at`: a copy of it and its children, after its existing slices. `sep` is ':'
+   * for a slice (`identifier:fnr`), '/' for a re-slice of a slice (`identifier:fnr/official`, sliceName
+   * `fnr/official`)
+   */
+  #addSlice(at: number, slicedId: string, slice: string, sep: ':' | '/' = ':'): number {
     const sliced = this.snap[at];
     const children = this.#subtree(at).filter((e) => e.id!.startsWith(`${slicedId}.`));
     let end = at + 1;
-    while (end < this.snap.length && (this.snap[end].id!.startsWith(`${slicedId}.`) || this.snap[end].id!.startsWith(`${slicedId}:`))) end++;
+    while (end < this.snap.length && (this.snap[end].id!.startsWith(`${slicedId}.`) || this.snap[end].id!.startsWith(`${slicedId}${sep}`))) end++;
     const head = clone(sliced);
-    head.id = `${slicedId}:${slice}`;
+    const own = sep === '/' ? slice.slice(slice.lastIndexOf('/') + 1) : slice;
+    head.id = `${slicedId}${sep}${own}`;
     head.sliceName = slice;
     delete head.slicing;
     // the sliced element's minimum counts all its slices together: a slice on its own may be absent
     head.min = 0;
-    const copies = [head, ...children.map((c) => ({ ...clone(c), id: `${slicedId}:${slice}${c.id!.slice(slicedId.length)}` }))];
+    const copies = [head, ...children.map((c) => ({ ...clone(c), id: `${head.id}${c.id!.slice(slicedId.length)}` }))];
     this.snap.splice(end, 0, ...copies);
     return end;
   }

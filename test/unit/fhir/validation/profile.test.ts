@@ -236,3 +236,21 @@ t.test('re-slicing: a slice sliced again by its own slicing (profiling.html#resl
   t.match(check(published, { resourceType: 'Patient', identifier: [fnr('official'), fnr('official')] }), [/Patient\.identifier:fnr\/official: max allowed = 1, but found 2/]);
   t.same(check(published, { resourceType: 'Patient', identifier: [{ system: 'urn:oid:2.16.578.1.12.4.1.4.2', value: '53031353453', use: 'usual' }] }), [], 'no FNR: the re-slice is within fnr, whose minimum is 0');
 });
+
+t.test('re-slicing in a differential: the snapshot generator makes the re-slice from its slice', async (t) => {
+  const FNR = 'urn:oid:2.16.578.1.12.4.1.4.1';
+  const sd = profile('Patient', [
+    { id: 'Patient.identifier', path: 'Patient.identifier', slicing: { discriminator: [{ type: 'value', path: 'system' }], rules: 'open' } },
+    { id: 'Patient.identifier:fnr', path: 'Patient.identifier', sliceName: 'fnr', slicing: { discriminator: [{ type: 'value', path: 'use' }], rules: 'open' } },
+    { id: 'Patient.identifier:fnr.system', path: 'Patient.identifier.system', fixedUri: FNR },
+    { id: 'Patient.identifier:fnr/official', path: 'Patient.identifier', sliceName: 'fnr/official', min: 1, max: '1' },
+    { id: 'Patient.identifier:fnr/official.use', path: 'Patient.identifier.use', min: 1, fixedCode: 'official' },
+  ]);
+  const ids = snapshotOf(sd, definitionsWith([sd]).structureDefinition).map((e) => e.id).filter((id) => id?.startsWith('Patient.identifier:'));
+  t.ok(ids.includes('Patient.identifier:fnr/official.use') && ids.includes('Patient.identifier:fnr/official.system'), 'the re-slice with the children of fnr');
+  const system = snapshotOf(sd, definitionsWith([sd]).structureDefinition).find((e) => e.id === 'Patient.identifier:fnr/official.system');
+  t.equal(system?.fixedUri, FNR, 'inherited from the slice it re-slices');
+  const fnr = (use: string) => ({ system: FNR, value: '13031353453', use });
+  t.same(check(sd, { resourceType: 'Patient', identifier: [fnr('official')] }), []);
+  t.match(check(sd, { resourceType: 'Patient', identifier: [fnr('usual')] }), [/Patient\.identifier:fnr\/official: minimum required = 1, but only found 0/]);
+});
