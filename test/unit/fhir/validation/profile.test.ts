@@ -215,22 +215,25 @@ t.test('R5 value controls: mustHaveValue and valueAlternatives on a primitive pr
   t.match(check(alt, absent('http://hl7.org/fhir/StructureDefinition/iso21090-nullFlavor')), [/^error valueAlternatives Patient\.active: .*one of the extensions http:\/\/hl7\.org\/fhir\/StructureDefinition\/data-absent-reason must be present/]);
 });
 
+const FNR = 'urn:oid:2.16.578.1.12.4.1.4.1';
+const fnr = (use: string) => ({ system: FNR, value: '13031353453', use });
+/** identifier sliced by system, its fnr slice sliced again by use */
+const fnrSlices: ElementDefinition[] = [
+  { id: 'Patient.identifier', path: 'Patient.identifier', slicing: { discriminator: [{ type: 'value', path: 'system' }], rules: 'open' } },
+  { id: 'Patient.identifier:fnr', path: 'Patient.identifier', sliceName: 'fnr', slicing: { discriminator: [{ type: 'value', path: 'use' }], rules: 'open' } },
+  { id: 'Patient.identifier:fnr.system', path: 'Patient.identifier.system', fixedUri: FNR },
+];
+const officialReslice: ElementDefinition[] = [
+  { id: 'Patient.identifier:fnr/official', path: 'Patient.identifier', sliceName: 'fnr/official', min: 1, max: '1' },
+  { id: 'Patient.identifier:fnr/official.use', path: 'Patient.identifier.use', min: 1, fixedCode: 'official' },
+];
+
 t.test('re-slicing: a slice sliced again by its own slicing (profiling.html#reslicing), from a published snapshot', async (t) => {
-  const FNR = 'urn:oid:2.16.578.1.12.4.1.4.1';
-  const sd = profile('Patient', [
-    { id: 'Patient.identifier', path: 'Patient.identifier', slicing: { discriminator: [{ type: 'value', path: 'system' }], rules: 'open' } },
-    { id: 'Patient.identifier:fnr', path: 'Patient.identifier', sliceName: 'fnr', slicing: { discriminator: [{ type: 'value', path: 'use' }], rules: 'open' } },
-    { id: 'Patient.identifier:fnr.system', path: 'Patient.identifier.system', fixedUri: FNR },
-  ]);
-  // our snapshot generator refuses re-slices in a differential; a published snapshot carries them as written here
+  const sd = profile('Patient', fnrSlices);
+  // a published snapshot carries the re-slices as written here
   const snap = snapshotOf(sd, definitionsWith([sd]).structureDefinition);
   const after = snap.reduce((last, e, i) => (e.id?.startsWith('Patient.identifier:fnr') ? i : last), -1) + 1;
-  const reslice: ElementDefinition[] = [
-    { id: 'Patient.identifier:fnr/official', path: 'Patient.identifier', sliceName: 'fnr/official', min: 1, max: '1' },
-    { id: 'Patient.identifier:fnr/official.use', path: 'Patient.identifier.use', min: 1, fixedCode: 'official' },
-  ];
-  const published = { ...sd, url: `${sd.url}-published`, snapshot: { element: [...snap.slice(0, after), ...reslice, ...snap.slice(after)] } } as StructureDefinition;
-  const fnr = (use: string) => ({ system: FNR, value: '13031353453', use });
+  const published = { ...sd, url: `${sd.url}-published`, snapshot: { element: [...snap.slice(0, after), ...officialReslice, ...snap.slice(after)] } } as StructureDefinition;
   t.same(check(published, { resourceType: 'Patient', identifier: [fnr('official'), fnr('old')] }), [], 'one official FNR, others beside it');
   t.match(check(published, { resourceType: 'Patient', identifier: [fnr('usual')] }), [/cardinality Patient\.identifier: Patient\.identifier:fnr\/official: minimum required = 1, but only found 0/]);
   t.match(check(published, { resourceType: 'Patient', identifier: [fnr('official'), fnr('official')] }), [/Patient\.identifier:fnr\/official: max allowed = 1, but found 2/]);
@@ -238,19 +241,11 @@ t.test('re-slicing: a slice sliced again by its own slicing (profiling.html#resl
 });
 
 t.test('re-slicing in a differential: the snapshot generator makes the re-slice from its slice', async (t) => {
-  const FNR = 'urn:oid:2.16.578.1.12.4.1.4.1';
-  const sd = profile('Patient', [
-    { id: 'Patient.identifier', path: 'Patient.identifier', slicing: { discriminator: [{ type: 'value', path: 'system' }], rules: 'open' } },
-    { id: 'Patient.identifier:fnr', path: 'Patient.identifier', sliceName: 'fnr', slicing: { discriminator: [{ type: 'value', path: 'use' }], rules: 'open' } },
-    { id: 'Patient.identifier:fnr.system', path: 'Patient.identifier.system', fixedUri: FNR },
-    { id: 'Patient.identifier:fnr/official', path: 'Patient.identifier', sliceName: 'fnr/official', min: 1, max: '1' },
-    { id: 'Patient.identifier:fnr/official.use', path: 'Patient.identifier.use', min: 1, fixedCode: 'official' },
-  ]);
+  const sd = profile('Patient', [...fnrSlices, ...officialReslice]);
   const ids = snapshotOf(sd, definitionsWith([sd]).structureDefinition).map((e) => e.id).filter((id) => id?.startsWith('Patient.identifier:'));
   t.ok(ids.includes('Patient.identifier:fnr/official.use') && ids.includes('Patient.identifier:fnr/official.system'), 'the re-slice with the children of fnr');
   const system = snapshotOf(sd, definitionsWith([sd]).structureDefinition).find((e) => e.id === 'Patient.identifier:fnr/official.system');
   t.equal(system?.fixedUri, FNR, 'inherited from the slice it re-slices');
-  const fnr = (use: string) => ({ system: FNR, value: '13031353453', use });
   t.same(check(sd, { resourceType: 'Patient', identifier: [fnr('official')] }), []);
   t.match(check(sd, { resourceType: 'Patient', identifier: [fnr('usual')] }), [/Patient\.identifier:fnr\/official: minimum required = 1, but only found 0/]);
 });
