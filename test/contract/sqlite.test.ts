@@ -13,6 +13,10 @@ import { transactionContract } from './contract-transactions.ts';
 import { updateAllContract } from './contract-update-all.ts';
 import { FNR, patient, plan, withIdentifier } from './contract-helpers.ts';
 
+// ~90 s here, but every case opens SQLite files (migrations, WAL, fsync'd commits): when this VM's fsync is slow
+// the file took 300+ s, tap's per-file limit (CI, 2026-12-04: every file case 3-5x slower, nothing else was)
+t.setTimeout(900_000);
+
 const dir = mkdtempSync(join(tmpdir(), 'helsebro-contract-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
