@@ -25,7 +25,7 @@ import { ResourceValidator } from '../src/fhir/validation/index.ts';
 import { definitionsWith } from '../src/fhir/validation/definitions.ts';
 import { validateProfile } from '../src/fhir/validation/profile.ts';
 import { conformanceChecks, validateResource } from '../src/fhir/validation/conformance-checks.ts';
-import { coreDefinitions, definitionStats } from '../src/fhir/validation/structure-definitions.ts';
+import { coreDefinitions, definitionStats, ensureDefinitionsIndexed } from '../src/fhir/validation/structure-definitions.ts';
 import { structureStats, structureValidator } from '../src/fhir/validation/structure.ts';
 
 const patient = {
@@ -159,6 +159,8 @@ if (existsSync(NO_BASIS) && existsSync(EXAMPLE)) {
     const errors = validateResource(full, example, defs, { profiles: [url] }).issues.filter((i) => i.severity === 'error');
     if (errors.length) throw new Error(`bench input rejected by $validate's check: ${JSON.stringify(errors)}`);
   };
+  // the peer's own set-up: @medplum/core's index of the R4 definitions (our validator no longer needs it)
+  ensureDefinitionsIndexed();
   const medplumSd = published.find((p) => p.url === url)!;
   for (const p of published) if (p.snapshot) loadDataType(p);
   const medplum = () => void medplumValidate(example as never, { profile: medplumSd });

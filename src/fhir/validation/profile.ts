@@ -101,7 +101,7 @@ interface Plan {
   values: readonly [kind: 'fixed' | 'pattern' | 'minValue' | 'maxValue', want: unknown][];
   maxLength?: number;
   minLength?: number;
-  binding?: { valueSet: string; strength: 'required' | 'extensible'; expanded?: { defs: Definitions; codes: Set<string> | undefined } };
+  binding?: { valueSet: string; strength: 'required' | 'extensible'; expanded?: { defs: Definitions; codes: Set<string> | undefined; bare: Set<string> | undefined } };
   narrative: boolean;
   /** the single data type's profiles an element is typed with (HumanName(no-basis-HumanName)) */
   typeProfiles?: string[];
@@ -921,11 +921,16 @@ class Checker {
   }
 
   #binding(v: unknown, b: NonNullable<Plan['binding']>, at: string): void {
-    const codes = b.expanded?.defs === this.#defs ? b.expanded.codes : (b.expanded = { defs: this.#defs, codes: expand(b.valueSet, this.#defs) }).codes;
-    if (!codes) return; // not expandable here: no verdict rather than a wrong one
+    if (b.expanded?.defs !== this.#defs) {
+      const codes = expand(b.valueSet, this.#defs);
+      // a bare code (a `code` element, a Coding without system) is in the value set when some system has it
+      b.expanded = { defs: this.#defs, codes, bare: codes && new Set([...codes].map((k) => k.slice(k.indexOf('|') + 1))) };
+    }
+    const { codes, bare } = b.expanded;
+    if (!codes || !bare) return; // not expandable here: no verdict rather than a wrong one
     const offered = codingsOf(v);
     if (offered.length === 0) return;
-    if (!offered.some((c) => codes.has(`${c.system ?? ''}|${c.code}`) || (c.system === undefined && [...codes].some((k) => k.endsWith(`|${c.code}`))))) {
+    if (!offered.some((c) => codes.has(`${c.system ?? ''}|${c.code}`) || (c.system === undefined && bare.has(c.code)))) {
       this.#issue(b.strength === 'required' ? 'error' : 'warning', at, 'binding',
         `None of the codes (${offered.map((c) => `${c.system ?? ''}#${c.code}`).join(', ')}) is in the value set ${b.valueSet} (${b.strength})`);
     }
@@ -1119,21 +1124,33 @@ function unconstrainedOk(s: Node, discriminators: { type: string; path: string }
 
 function descendant(n: Node, path: string): Node | undefined {
   let cur: Node | undefined = n;
-  for (const name of path.split('.')) cur = cur?.children.find((c) => c.name === name || c.name === `${name}[x]`);
+  for (const name of pathSegments(path)) cur = cur?.children.find((c) => c.name === name || c.name === `${name}[x]`);
   return cur;
 }
 
 /** Simple dotted-path navigation (what slicing discriminators use) */
 function at(v: unknown, path: string): unknown[] {
   let cur: unknown[] = [v];
-  for (const name of path.split('.')) {
-    cur = cur.flatMap((x) => {
-      if (x === null || typeof x !== 'object') return [];
+  for (const name of pathSegments(path)) {
+    const next: unknown[] = [];
+    for (const x of cur) {
+      if (x === null || typeof x !== 'object') continue;
       const y = (x as Json)[name];
-      return y === undefined ? [] : Array.isArray(y) ? y : [y];
-    });
+      if (y === undefined) continue;
+      if (Array.isArray(y)) for (const z of y) next.push(z);
+      else next.push(y);
+    }
+    cur = next;
   }
   return cur;
+}
+
+/** A discriminator path's names (split once per path) */
+const segments = new Map<string, string[]>();
+function pathSegments(path: string): string[] {
+  let s = segments.get(path);
+  if (!s) segments.set(path, (s = path.split('.')));
+  return s;
 }
 
 /** The element's fixed[x] or pattern[x] value (read once per element) */
