@@ -41,7 +41,7 @@ const OTHER: Expr = { k: 'other' };
 const EMPTY_ON_EMPTY = new Set(['where', 'select', 'first', 'last', 'tail', 'skip', 'take', 'single', 'distinct', 'intersect', 'exclude',
   'substring', 'startsWith', 'endsWith', 'contains', 'matches', 'replace', 'replaceMatches', 'indexOf', 'length', 'lower', 'upper',
   'toChars', 'toString', 'toInteger', 'toDecimal', 'resolve', 'ofType', 'as', 'trace', 'extension', 'children', 'descendants',
-  'memberOf', 'htmlChecks', 'hasValue_', 'getValue']);
+  'memberOf', 'htmlChecks', 'getValue']);
 
 // ---- parsing (a full tokenizer; constructs outside the subset parse into OTHER so the structure around them holds)
 

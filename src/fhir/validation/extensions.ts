@@ -15,6 +15,7 @@ import type { StructureDefinition } from '@medplum/fhirtypes';
 import { compileFhirPath } from '../fhirpath.ts';
 import { validateElement, type Definitions, type ProfileIssue } from './profile.ts';
 import { isExampleUrl } from './example-urls.ts';
+import { ObjectPath } from './object-walk.ts';
 import { RESOURCE_TYPES } from './structure.ts';
 
 type Json = Record<string, unknown>;
@@ -35,33 +36,22 @@ const ABSOLUTE = /^[a-z][a-z0-9+.-]*:/i;
 export function checkExtensions(resource: Json, defs: Definitions, opts: ExtensionOptions = {}): ProfileIssue[] {
   const issues: ProfileIssue[] = [];
   const type = String(resource.resourceType);
-  walk(resource, { at: type, trail: [] }, contextNames(type, defs), type, resource, defs, opts, issues);
+  walk(resource, new ObjectPath(type), contextNames(type, defs), type, resource, defs, opts, issues);
   return issues;
 }
 
 /**
- * Where a value sits: `at` and the names and indexes below it, joined only when an extension is found there
- * (the walk visits every object of every resource checked; building each one's path cost more than the check)
- */
-interface Where { at: string; trail: (string | number)[] }
-
-const pathOf = (w: Where): string => {
-  let s = w.at;
-  for (const k of w.trail) s += typeof k === 'number' ? `[${k}]` : `.${k}`;
-  return s;
-};
-
-/**
- * `value` at `where` (the instance), whose element path in the model is `elementPath` and whose possible
+ * `value` at `where` (the instance; ./object-walk.ts ObjectPath: the path is joined only when an extension is
+ * found there, as the walk visits every object of every resource checked), whose element path in the model is `elementPath` and whose possible
  * context names are `names` (the element path and its type name).
  */
-function walk(value: unknown, where: Where, names: string[], elementPath: string, resource: Json, defs: Definitions, opts: ExtensionOptions, issues: ProfileIssue[], within?: string): void {
+function walk(value: unknown, where: ObjectPath, names: string[], elementPath: string, resource: Json, defs: Definitions, opts: ExtensionOptions, issues: ProfileIssue[], within?: string): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
   const obj = value as Json;
   for (const kind of ['extension', 'modifierExtension'] as const) {
     const list = obj[kind];
     if (!Array.isArray(list) || list.length === 0) continue;
-    const base = pathOf(where);
+    const base = String(where);
     list.forEach((e, i) => checkOne(e as Json, `${base}.${kind}[${i}]`, names, obj, resource, defs, opts, issues, undefined, within));
   }
   for (const k in obj) {
@@ -74,17 +64,17 @@ function walk(value: unknown, where: Where, names: string[], elementPath: string
     for (let i = 0; i < items.length; i++) {
       const item = items[i];
       if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
-      where.trail.push(name);
-      if (many) where.trail.push(i);
+      where.push(name);
+      if (many) where.push(i);
       const t = (item as Json).resourceType;
       if (typeof t === 'string') {
-        // a nested resource: its own paths, its own resource (the trail above it stays in `at`)
-        walk(item, { at: pathOf(where), trail: [] }, contextNames(t, defs), t, item as Json, defs, opts, issues);
+        // a nested resource: its own walk from where it sits, with its own resource
+        walk(item, new ObjectPath(String(where)), contextNames(t, defs), t, item as Json, defs, opts, issues);
       } else {
         walk(item, where, childNamesOf(names, name, elementPath, defs), `${elementPath}.${name}`, resource, defs, opts, issues);
       }
-      where.trail.pop();
-      if (many) where.trail.pop();
+      where.pop();
+      if (many) where.pop();
     }
   }
 }
@@ -179,7 +169,7 @@ function checkOne(ext: Json, at: string, names: string[], host: Json, resource: 
     if (!key.startsWith('value') || key.length === 5 || v === null || typeof v !== 'object' || Array.isArray(v)) continue;
     const suffix = key.slice(5);
     const type = PRIMITIVES.has(suffix.charAt(0).toLowerCase() + suffix.slice(1)) ? suffix.charAt(0).toLowerCase() + suffix.slice(1) : suffix;
-    walk(v, { at: `${at}.${key}`, trail: [] }, valueNames(type), 'Extension.value[x]', resource, defs, opts, issues, url);
+    walk(v, new ObjectPath(`${at}.${key}`), valueNames(type), 'Extension.value[x]', resource, defs, opts, issues, url);
   }
   // sub-extensions: relative urls must be ones the definition slices; absolute ones are extensions in their own right
   const subs = Array.isArray(ext.extension) ? (ext.extension as Json[]) : [];
